@@ -1,0 +1,92 @@
+namespace Reactor.Selectors;
+
+/// <summary>What a registration asks to be told about.</summary>
+[Flags]
+public enum Interest : byte
+{
+    /// <summary>Nothing: the descriptor stays registered but reports only hang-ups and errors.</summary>
+    None = 0,
+
+    /// <summary>Readable, or the peer closed.</summary>
+    Read = 1,
+
+    /// <summary>Writable.</summary>
+    Write = 2,
+
+    /// <summary>Readable or writable.</summary>
+    ReadWrite = Read | Write,
+}
+
+/// <summary>What a selector reports for a descriptor.</summary>
+[Flags]
+public enum SelectorEvents : byte
+{
+    /// <summary>Nothing.</summary>
+    None = 0,
+
+    /// <summary>Data (or an end of file) can be read without blocking.</summary>
+    Readable = 1,
+
+    /// <summary>Data can be written without blocking.</summary>
+    Writable = 2,
+
+    /// <summary>The peer hung up (EPOLLHUP / EPOLLRDHUP / POLLHUP / EV_EOF).</summary>
+    HangUp = 4,
+
+    /// <summary>The descriptor is in an error state (EPOLLERR / POLLERR / POLLNVAL / EV_ERROR).</summary>
+    Error = 8,
+}
+
+/// <summary>One readiness report: the registration's token and what is ready.</summary>
+/// <param name="Token">The token given at registration.</param>
+/// <param name="Events">What is ready.</param>
+public readonly record struct SelectorEvent(long Token, SelectorEvents Events);
+
+/// <summary>The selector backends.</summary>
+public enum SelectorKind
+{
+    /// <summary>Linux epoll.</summary>
+    Epoll,
+
+    /// <summary>BSD / macOS kqueue.</summary>
+    Kqueue,
+
+    /// <summary>POSIX poll(2).</summary>
+    Poll,
+
+    /// <summary>POSIX select(2): portable, limited to descriptors below FD_SETSIZE.</summary>
+    Select,
+}
+
+/// <summary>
+/// A readiness multiplexer over file descriptors: the seam between the reactor loop and the
+/// platform (epoll, kqueue, poll, select). Level-triggered: a descriptor that stays ready is
+/// reported again by the next <see cref="Wait"/>. Not thread-safe, except <see cref="Wake"/>.
+/// </summary>
+public interface ISelector : IDisposable
+{
+    /// <summary>Which backend this is.</summary>
+    SelectorKind Kind { get; }
+
+    /// <summary>Starts watching <paramref name="fd"/>; events for it carry <paramref name="token"/>.</summary>
+    /// <exception cref="InvalidOperationException">The descriptor is already registered.</exception>
+    void Register(int fd, Interest interest, long token);
+
+    /// <summary>Changes what <paramref name="fd"/> is watched for, and its token.</summary>
+    /// <exception cref="InvalidOperationException">The descriptor is not registered.</exception>
+    void Modify(int fd, Interest interest, long token);
+
+    /// <summary>Stops watching <paramref name="fd"/>. No event for it is reported after this returns.</summary>
+    void Unregister(int fd);
+
+    /// <summary>
+    /// Waits until at least one registered descriptor is ready, <see cref="Wake"/> is called, or
+    /// <paramref name="timeout"/> passes (null waits without limit, <see cref="TimeSpan.Zero"/> polls),
+    /// and writes at most <c>events.Length</c> reports into <paramref name="events"/>.
+    /// </summary>
+    /// <returns>The number of reports written; 0 on timeout, wake-up or interruption by a signal.</returns>
+    int Wait(Span<SelectorEvent> events, TimeSpan? timeout);
+
+    /// <summary>Makes a current or the next <see cref="Wait"/> return promptly. Safe from any thread.</summary>
+    void Wake();
+}
