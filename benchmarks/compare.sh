@@ -4,22 +4,33 @@
 # a time, server pinned to CPU 0 and the C load generator pinned to CPU 1, interleaved passes,
 # every server stopped by its PID (run-peers.sh does the pinning, quiet-waiting and stopping).
 #
-# Usage: benchmarks/compare.sh [-r RUNS] [-d SECONDS] [-w SECONDS] [-l "a b c d e"] [-H]
+# Usage: benchmarks/compare.sh [-r RUNS] [-d SECONDS] [-w SECONDS] [-l "a b c d e"] [-H] [-q SECONDS] [-f PCT]
 #   -r RUNS     interleaved passes (default 3; the table shows medians)
 #   -d SECONDS  measured seconds per cell (default 3)
 #   -w SECONDS  warm-up seconds per cell, not measured (default 3)
 #   -l LIST     workloads (default "a b c d e")
 #   -H          skip the HTTP comparison (wrk against HttpHello and Kestrel)
+#   -q SECONDS  longest wait for a quiet machine before each cell (default 120, as run-peers.sh;
+#               0 = do not wait: for smoke tests on a busy machine, numbers are then meaningless)
+#   -f PCT      re-run a cell when other processes took more than PCT % of a core (default 15)
 # Output: benchmarks/results/<stamp>/{results.txt,table.md,...}; the table is printed at the end.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-bench_src=${BENCH_DIR:-$root/../shared/bench}
-RUNS=3 DUR=3 WARM=3 WORKLOADS="a b c d e" HTTP=1
-while getopts "r:d:w:l:H" opt; do
+# The harness sits next to the repository (../shared/bench); from a worktree one level deeper.
+bench_src=${BENCH_DIR:-}
+if [[ -z $bench_src ]]; then
+  for d in "$root/../shared/bench" "$root/../../shared/bench"; do
+    [[ -d $d ]] && { bench_src=$(cd "$d" && pwd); break; }
+  done
+fi
+bench_src=${bench_src:-$root/../shared/bench}
+RUNS=3 DUR=3 WARM=3 WORKLOADS="a b c d e" HTTP=1 QUIET=120 FOREIGN=15
+while getopts "r:d:w:l:Hq:f:" opt; do
   case $opt in
     r) RUNS=$OPTARG ;; d) DUR=$OPTARG ;; w) WARM=$OPTARG ;; l) WORKLOADS=$OPTARG ;; H) HTTP=0 ;;
-    *) sed -n '2,14p' "$0"; exit 2 ;;
+    q) QUIET=$OPTARG ;; f) FOREIGN=$OPTARG ;;
+    *) sed -n '2,17p' "$0"; exit 2 ;;
   esac
 done
 [[ -d $bench_src ]] || { echo "compare.sh: no benchmark harness at $bench_src (set BENCH_DIR)" >&2; exit 1; }
@@ -35,9 +46,30 @@ out=$here/results/$stamp
 work=$here/results/.harness
 mkdir -p "$out" "$work"
 # The shared harness is read-only: copy it and build there.
-rsync -a --delete --exclude 'results/' --exclude 'out/' --exclude 'bin/' --exclude 'obj/' "$bench_src/" "$work/" 2>/dev/null \
-  || { rm -rf "$work"; mkdir -p "$work"; cp -r "$bench_src/." "$work/"; }
+# Build outputs (out/, obj/) stay between invocations, so a second run builds incrementally.
 chmod -R u+w "$work"
+if command -v rsync >/dev/null; then
+  rsync -a --exclude 'results/' --exclude 'out/' --exclude 'bin/' --exclude 'obj/' "$bench_src/" "$work/"
+else
+  cp -r "$bench_src/." "$work/"
+fi
+chmod -R u+w "$work"
+# The quiet wait (240 probes of 0.5 s) and the interference threshold are constants in the copy.
+probes=$((QUIET * 2))
+grep -q 'i < 240; i++' "$work/run-peers.sh" && grep -q '^FOREIGN_MAX=15' "$work/run-peers.sh" \
+  || { echo "compare.sh: run-peers.sh changed upstream; cannot set -q/-f" >&2; exit 1; }
+sed -i -e "s/i < 240; i++/i < $probes; i++/" -e "s/^FOREIGN_MAX=15/FOREIGN_MAX=$FOREIGN/" "$work/run-peers.sh"
+
+start=$(date +%s)
+# publish DIR PROJECT: Release build of a .NET project; its log is shown only when it fails.
+publish() {
+  local log
+  if ! log=$(dotnet publish "$2" -c Release -o "$1" --nologo 2>&1); then
+    echo "$log" >&2
+    echo "compare.sh: dotnet publish $2 failed" >&2
+    exit 1
+  fi
+}
 
 echo "== build (Release)"
 gcc -O2 -Wall -Wextra -o "$work/loadgen/loadgen" "$work/loadgen/loadgen.c"
@@ -45,9 +77,11 @@ gcc -O2 -Wall -Wextra -o "$work/peers/c-epoll/echo_server" "$work/peers/c-epoll/
 peers_dotnet="dotnet-sockets kestrel"
 ((HTTP)) && peers_dotnet+=" kestrel-http"
 for p in $peers_dotnet; do
-  dotnet publish "$work/peers/$p/$p.csproj" -c Release -o "$work/peers/$p/out" --nologo -v q >/dev/null
+  echo "-- $p"
+  publish "$work/peers/$p/out" "$work/peers/$p/$p.csproj"
 done
-dotnet publish "$root/examples/Echo/Echo.csproj" -c Release -o "$work/peers/reactor/out" --nologo -v q >/dev/null
+echo "-- reactor (examples/Echo)"
+publish "$work/peers/reactor/out" "$root/examples/Echo/Echo.csproj"
 cat >"$work/peers/reactor/run.sh" <<'RUN'
 #!/usr/bin/env bash
 # Reactor's Echo example in the foreground on 127.0.0.1:PORT (exec: the PID is the server's).
@@ -58,7 +92,8 @@ RUN
 chmod +x "$work/peers/reactor/run.sh"
 http_peers=""
 if ((HTTP)); then
-  dotnet publish "$root/examples/HttpHello/HttpHello.csproj" -c Release -o "$work/peers/reactor-http/out" --nologo -v q >/dev/null
+  echo "-- reactor-http (examples/HttpHello)"
+  publish "$work/peers/reactor-http/out" "$root/examples/HttpHello/HttpHello.csproj"
   cat >"$work/peers/reactor-http/run.sh" <<'RUN'
 #!/usr/bin/env bash
 # Reactor's HttpHello example in the foreground on 127.0.0.1:PORT (exec: the PID is the server's).
@@ -70,7 +105,9 @@ RUN
   http_peers="reactor-http kestrel-http"
 fi
 
+echo "== built in $(($(date +%s) - start)) s"
 echo "== run ($RUNS passes, warm-up ${WARM}s, ${DUR}s measured per cell)"
 "$work/run-peers.sh" -B -r "$RUNS" -d "$DUR" -w "$WARM" -l "$WORKLOADS" \
   -p "c-epoll reactor dotnet-sockets kestrel" -t "$http_peers" -o "$out"
 python3 "$here/compare_table.py" "$out/results.txt" | tee "$out/table.md"
+echo "== total $(($(date +%s) - start)) s; results in $out"
