@@ -58,7 +58,8 @@ chmod -R u+w "$work"
 probes=$((QUIET * 2))
 grep -q 'i < 240; i++' "$work/run-peers.sh" && grep -q '^FOREIGN_MAX=15' "$work/run-peers.sh" \
   || { echo "compare.sh: run-peers.sh changed upstream; cannot set -q/-f" >&2; exit 1; }
-sed -i -e "s/i < 240; i++/i < $probes; i++/" -e "s/^FOREIGN_MAX=15/FOREIGN_MAX=$FOREIGN/" "$work/run-peers.sh"
+sed -i -e "s/i < 240; i++/i < $probes; i++/" -e "s/still busy after 120 s/still busy after $QUIET s/" \
+  -e "s/^FOREIGN_MAX=15/FOREIGN_MAX=$FOREIGN/" "$work/run-peers.sh"
 
 start=$(date +%s)
 # publish DIR PROJECT: Release build of a .NET project; its log is shown only when it fails.
