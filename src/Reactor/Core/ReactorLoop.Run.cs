@@ -1,4 +1,5 @@
 using Reactor.Core.Internal;
+using Reactor.Defer;
 
 namespace Reactor.Core;
 
@@ -102,8 +103,18 @@ public sealed partial class ReactorLoop
     }
 
     /// <inheritdoc/>
-    public SystemEventTrigger AddSystemEventTrigger(TriggerPhase phase, SystemEvent systemEvent, Action action) =>
-        _triggers.Add(phase, systemEvent, action);
+    public SystemEventTrigger AddSystemEventTrigger(TriggerPhase phase, SystemEvent systemEvent, Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return _triggers.Add(phase, systemEvent, action);
+    }
+
+    /// <inheritdoc/>
+    public SystemEventTrigger AddSystemEventTrigger(TriggerPhase phase, SystemEvent systemEvent, Func<Deferred<object?>?> trigger)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        return _triggers.Add(phase, systemEvent, trigger);
+    }
 
     /// <inheritdoc/>
     public void RemoveSystemEventTrigger(SystemEventTrigger trigger) => _triggers.Remove(trigger);
