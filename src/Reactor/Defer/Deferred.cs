@@ -85,6 +85,19 @@ public abstract partial class Deferred
         _chain.StartRunCallbacks(new Failure(exception));
     }
 
+    /// <summary>
+    /// Runs <paramref name="callback"/> once the chain has a result, on either path, and leaves the
+    /// result untouched (a <c>finally</c>) — for code that holds a Deferred of any result type, such as
+    /// a "before shutdown" trigger waiting for a Deferred to fire.
+    /// </summary>
+    /// <returns>This Deferred.</returns>
+    public Deferred AddBoth(Action callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        _chain.AddPair(CallbackPair.Both(callback, FinallyStep.Instance));
+        return this;
+    }
+
     /// <summary>Stops the chain from running callbacks until a matching <see cref="Unpause"/>. Calls nest.</summary>
     public void Pause() => _chain._paused++;
 
