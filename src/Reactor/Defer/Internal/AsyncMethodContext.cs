@@ -17,16 +17,31 @@ internal sealed class AsyncMethodContext
         set => Ambient.Value = value;
     }
 
-    internal void StartAwaiting(Deferred deferred) => _awaiting.Add(deferred);
+    // Async methods the method calls may run concurrently on other threads (Task.WhenAll), hence the lock.
+    internal void StartAwaiting(Deferred deferred)
+    {
+        lock (_awaiting) _awaiting.Add(deferred);
+    }
 
-    internal void StopAwaiting(Deferred deferred) => _awaiting.Remove(deferred);
+    internal void StopAwaiting(Deferred deferred)
+    {
+        lock (_awaiting) _awaiting.Remove(deferred);
+    }
 
-    internal bool IsAwaiting => _awaiting.Count > 0;
+    internal bool IsAwaiting
+    {
+        get
+        {
+            lock (_awaiting) return _awaiting.Count > 0;
+        }
+    }
 
     /// <summary>Cancels every Deferred the method is awaiting.</summary>
     internal void CancelAwaited()
     {
-        foreach (var deferred in _awaiting.ToArray()) deferred.Cancel();
+        Deferred[] awaited;
+        lock (_awaiting) awaited = _awaiting.ToArray();
+        foreach (var deferred in awaited) deferred.Cancel();
     }
 }
 
@@ -36,7 +51,6 @@ internal sealed class AsyncMethodRun<T>
     internal readonly AsyncMethodContext Context = new();
     internal readonly Deferred<T> Deferred;
     private Deferred<T> _target;
-    private Task<T>? _task;
 
     internal AsyncMethodRun()
     {
@@ -62,13 +76,16 @@ internal sealed class AsyncMethodRun<T>
             Complete(task);
             return;
         }
-        _task = task;
-        // ConfigureAwait(false): complete the Deferred where the method finished (the reactor thread, when
-        // its last await resumed there) rather than posting another hop.
-        task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(OnTaskCompleted);
+        // Complete the Deferred synchronously where the method finished (the reactor thread, when its last
+        // await resumed there). An awaiter continuation would not do: with a SynchronizationContext current,
+        // the runtime refuses to inline it and queues it to the thread pool.
+        task.ContinueWith(
+            static (t, state) => ((AsyncMethodRun<T>)state!).Complete(t),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
-
-    private void OnTaskCompleted() => Complete(_task!);
 
     private void Complete(Task<T> task) => TaskOutcome.Fire(_target, task);
 }
