@@ -1,5 +1,6 @@
 using System.Net;
 using Reactor.Core;
+using Reactor.Defer;
 using Reactor.Net;
 using Reactor.Protocols;
 
@@ -126,6 +127,18 @@ public class MemoryReactor : IReactorTcp, IReactorCore, IReactorFromThreads
         return trigger;
     }
 
+    /// <summary>
+    /// Registers a trigger that returns a Deferred. The memory reactor runs it when the event
+    /// fires but does not wait for the Deferred: there is no loop to wait in.
+    /// </summary>
+    public SystemEventTrigger AddSystemEventTrigger(TriggerPhase phase, SystemEvent systemEvent, Func<Deferred<object?>?> trigger)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        var registered = new SystemEventTrigger(phase, systemEvent, trigger);
+        _triggers.Add(registered);
+        return registered;
+    }
+
     /// <inheritdoc/>
     public void RemoveSystemEventTrigger(SystemEventTrigger trigger) => _triggers.Remove(trigger);
 
@@ -136,7 +149,15 @@ public class MemoryReactor : IReactorTcp, IReactorCore, IReactorFromThreads
         {
             foreach (var trigger in _triggers.Where(t => t.Event == systemEvent && t.Phase == phase).ToList())
             {
-                ((Action)trigger.Callable)();
+                switch (trigger.Callable)
+                {
+                    case Action action:
+                        action();
+                        break;
+                    case Func<Deferred<object?>?> returnsDeferred:
+                        returnsDeferred();
+                        break;
+                }
             }
         }
     }

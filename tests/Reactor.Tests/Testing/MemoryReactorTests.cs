@@ -108,6 +108,18 @@ public class MemoryReactorTests
     }
 
     [Test]
+    public void DeferredReturningTriggersRunToo()
+    {
+        var reactor = new MemoryReactor();
+        var ran = 0;
+        var trigger = reactor.AddSystemEventTrigger(TriggerPhase.During, SystemEvent.Startup, () => { ran++; return null; });
+        reactor.Run();
+        Assert.That(ran, Is.EqualTo(1));
+        reactor.RemoveSystemEventTrigger(trigger);
+        Assert.That(reactor.Triggers, Is.Empty);
+    }
+
+    [Test]
     public void CallsFromThreadsRunOnIterate()
     {
         var reactor = new MemoryReactor();
