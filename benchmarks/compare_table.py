@@ -62,11 +62,22 @@ def main(path):
             return statistics.median(vals) if vals else None
         def f(v, d=0):
             return "—" if v is None else f"{v:,.{d}f}"
+        def cell(peer):
+            # "+": the load generator's own core was >= 95 % busy in most passes, so the figure is
+            # the rig's ceiling rather than the server's.
+            rows_ = [by[k][peer] for k in runs if peer in by[k]]
+            busy = [num(r.get("client_core_busy_pct")) or 0 for r in rows_]
+            mark = "+" if busy and sum(b >= 95 for b in busy) * 2 > len(busy) else ""
+            return f(med(peer)) + mark
         unit = "MB/s" if wl == "bulk-c1-64k" else "req/s" if wl == "http-c50" else "conn/s" if wl == "churn-c50" else "msg/s"
         cpu = ", ".join(f(med(p, cpu_us), 2) for p in (me, c, kes))
-        print(f"| {NAMES[wl]} ({unit}) | {f(med(me))} | {f(med(c))} | {f(med('dotnet-sockets'))} | {f(med(kes))} "
+        print(f"| {NAMES[wl]} ({unit}) | {cell(me)} | {cell(c)} | {cell('dotnet-sockets')} | {cell(kes)} "
               f"| {f(ratio(me, c), 2)} | {f(ratio(me, kes), 2)} | {cpu} |")
-    print(f"\n{len(ok)} of {len(rows)} cells clean; medians over passes; ratios are medians of per-pass ratios.")
+    disturbed = sum(1 for r in ok if (num(r.get("foreign_pct")) or 0) > 15)
+    if disturbed:
+        print(f"\nWARNING: {disturbed} cells ran while other processes took > 15 % of a core (foreign_pct): the machine was not quiet.")
+    print(f"\n{len(ok)} of {len(rows)} cells clean; medians over passes; ratios are medians of per-pass ratios;"
+          " + = the load generator's core was >= 95 % busy (the rig's ceiling, not the server's).")
 
 
 if __name__ == "__main__":
