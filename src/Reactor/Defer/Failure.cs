@@ -19,9 +19,15 @@ public sealed class Failure
         if (exception.StackTrace is null)
         {
             // Never thrown: record where the Failure was made so the traceback still says something.
-            CreationStack = new StackTrace(1, fNeedFileInfo: true).ToString();
+            // Only the frames are captured here; reading file and line numbers from the PDBs (tens
+            // of microseconds) and formatting wait until someone asks. Every closed connection
+            // makes a Failure, so this is on the connection churn path.
+            _creationFrames = new StackTrace(1, fNeedFileInfo: false);
         }
     }
+
+    private readonly StackTrace? _creationFrames;
+    private string? _creationStack;
 
     /// <summary>The exception this failure carries.</summary>
     public Exception Value { get; }
@@ -29,8 +35,8 @@ public sealed class Failure
     /// <summary>The exception's type.</summary>
     public Type Type => Value.GetType();
 
-    /// <summary>Where the Failure was created, when the exception itself was never thrown.</summary>
-    public string? CreationStack { get; }
+    /// <summary>Where the Failure was created (method names), when the exception itself was never thrown.</summary>
+    public string? CreationStack => _creationStack ??= _creationFrames?.ToString();
 
     /// <summary>Returns the first of <paramref name="types"/> that the exception is an instance of, or null.</summary>
     public Type? Check(params Type[] types)
