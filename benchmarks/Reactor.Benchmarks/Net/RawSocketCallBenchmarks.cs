@@ -18,6 +18,8 @@ public unsafe class RawSocketCallBenchmarks
     private Socket _listener = null!;
     private Socket _client = null!;
     private Socket _server = null!;
+    private int _clientFd;
+    private int _serverFd;
 
     [GlobalSetup]
     public void Setup()
@@ -30,6 +32,9 @@ public unsafe class RawSocketCallBenchmarks
         _server = _listener.Accept();
         _client.Blocking = false;
         _server.Blocking = false;
+        // Read once: Socket.Handle marks the handle as exposed, which is not free.
+        _clientFd = (int)_client.Handle;
+        _serverFd = (int)_server.Handle;
     }
 
     [GlobalCleanup]
@@ -44,8 +49,8 @@ public unsafe class RawSocketCallBenchmarks
     [Benchmark(Baseline = true)]
     public nint RawSendRecv()
     {
-        var client = (int)_client.Handle;
-        var server = (int)_server.Handle;
+        var client = _clientFd;
+        var server = _serverFd;
         fixed (byte* send = _buffer)
         fixed (byte* receive = _receive)
         {
