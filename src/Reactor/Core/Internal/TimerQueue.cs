@@ -98,6 +98,11 @@ internal sealed class TimerQueue
     internal int RunDue()
     {
         if (_inPass) throw new InvalidOperationException("Timed calls are already being run; a pass cannot start from inside one.");
+        if (_count == 0)
+        {
+            ShrinkIfSparse();
+            return 0; // nothing to run: don't even read the clock
+        }
         long now = NowTicks;
         long passStart = _nextSequence;
         int ran = 0;
