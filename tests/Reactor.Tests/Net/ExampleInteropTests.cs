@@ -71,6 +71,31 @@ public sealed class ExampleInteropTests
         Assert.That(chat.Terminate(), Is.Zero);
     }
 
+    private const string PythonChatLongLine = """
+        import socket, sys
+        port = int(sys.argv[1])
+        a = socket.create_connection(("127.0.0.1", port), timeout=20)
+        b = socket.create_connection(("127.0.0.1", port), timeout=20)
+        fa = a.makefile("rb"); fb = b.makefile("rb")
+        b.sendall(b"b here\n"); fa.readline()
+        a.sendall(b"x" * 5000 + b"\n")
+        print(fa.readline().decode().rstrip("\n"))
+        print("closed" if fa.read() == b"" else "open")
+        a2 = socket.create_connection(("127.0.0.1", port), timeout=20)
+        a2.sendall(b"still fine\n"); print(fb.readline().decode().rstrip("\n"))
+        """;
+
+    [Test]
+    public void ChatDisconnectsAClientWhoseLineIsTooLongAndKeepsTheOthers()
+    {
+        var python = ExternalTool.Require("python3");
+        using var chat = ExampleProcess.Start("Chat", "--port", "0");
+        var (exitCode, output, error) = ExampleProcess.RunTool(python, "", "-c", PythonChatLongLine, chat.Port.ToString());
+        Assert.That(exitCode, Is.Zero, error);
+        Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            Is.EqualTo(new[] { "error: line too long; the limit is 4096 bytes", "closed", "still fine" }));
+    }
+
     [Test]
     public void PortForwardCarriesBytesAndHalfCloseToTheTarget()
     {
