@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Reactor.Protocols;
+
+namespace Reactor.Net.Tls.Internal;
+
+/// <summary>The transport face the application sees: producers, addresses, and what the handshake settled.</summary>
+internal sealed partial class TlsLayer : ITlsTransport
+{
+    private ProducerMembrane? _producer;
+    private X509Certificate2? _peerCertificate;
+    private SslProtocols? _protocolVersion;
+    private SslApplicationProtocol? _negotiatedProtocol;
+    private TlsCipherSuite? _cipherSuite;
+
+    /// <inheritdoc/>
+    public bool IsHandshakeComplete => _handshakeDone;
+
+    /// <inheritdoc/>
+    public SslProtocols? ProtocolVersion => _protocolVersion;
+
+    /// <inheritdoc/>
+    public SslApplicationProtocol? NegotiatedProtocol => _negotiatedProtocol;
+
+    /// <inheritdoc/>
+    public TlsCipherSuite? NegotiatedCipherSuite => _cipherSuite;
+
+    /// <inheritdoc/>
+    public X509Certificate2? GetPeerCertificate() => _peerCertificate;
+
+    /// <inheritdoc/>
+    public EndPoint GetPeer() => Underlying.GetPeer();
+
+    /// <inheritdoc/>
+    public EndPoint GetHost() => Underlying.GetHost();
+
+    /// <summary>
+    /// Registers <paramref name="producer"/> on the transport underneath, behind a membrane, so
+    /// that its full buffer pauses it exactly as on a plain connection; the TLS layer also pauses
+    /// it while it holds writes during the handshake.
+    /// </summary>
+    public void RegisterProducer(IProducer producer, bool streaming)
+    {
+        ArgumentNullException.ThrowIfNull(producer);
+        if (_producer is not null) throw new InvalidOperationException("A producer is already registered on this transport; unregister it first.");
+        if (streaming && producer is not IPushProducer)
+        {
+            throw new ArgumentException("A streaming producer must implement IPushProducer.", nameof(producer));
+        }
+        if (!streaming && producer is not IPullProducer)
+        {
+            throw new ArgumentException("A non-streaming producer must implement IPullProducer.", nameof(producer));
+        }
+        if (_lost || _aborted || _underlying is null || _underlyingGone)
+        {
+            producer.StopProducing();
+            return;
+        }
+        var membrane = new ProducerMembrane(producer, streaming);
+        _producer = membrane;
+        _underlying.RegisterProducer(membrane, streaming);
+        if (!_held.IsEmpty) membrane.SetHeldByTls(true);
+    }
+
+    /// <inheritdoc/>
+    public void UnregisterProducer()
+    {
+        if (_producer is null) return;
+        _producer = null;
+        if (!_underlyingGone) _underlying?.UnregisterProducer();
+    }
+
+    /// <summary>Stopping the transport as a producer closes it, as on a plain transport.</summary>
+    public void StopProducing() => LoseConnection();
+
+    /// <summary>Keeps what the handshake settled, so it stays readable after the session is released.</summary>
+    private void CaptureSessionDetails()
+    {
+        _protocolVersion = _ssl.SslProtocol;
+        _cipherSuite = _ssl.NegotiatedCipherSuite;
+        var alpn = _ssl.NegotiatedApplicationProtocol;
+        _negotiatedProtocol = alpn.Protocol.IsEmpty ? null : alpn;
+        // SslStream disposes its copy of the peer's certificate with itself: keep our own.
+        if (_ssl.RemoteCertificate is { } remote) _peerCertificate = X509CertificateLoader.LoadCertificate(remote.GetRawCertData());
+    }
+}
