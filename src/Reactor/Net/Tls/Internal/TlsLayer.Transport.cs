@@ -19,6 +19,9 @@ internal sealed partial class TlsLayer : ITlsTransport
     public bool IsHandshakeComplete => _handshakeDone;
 
     /// <inheritdoc/>
+    public bool Disconnecting => _disconnecting || _aborted;
+
+    /// <inheritdoc/>
     public SslProtocols? ProtocolVersion => _protocolVersion;
 
     /// <inheritdoc/>

@@ -119,7 +119,9 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
     /// <summary>Ciphertext from the peer: decrypt, and deliver what it yields.</summary>
     public void DataReceived(ReadOnlySpan<byte> data)
     {
-        if (_aborted || _lost || _failed) return;
+        // After LoseConnection nothing more is read, as on a plain transport, unless the
+        // handshake must still finish to send what was written before it.
+        if (_aborted || _lost || _failed || (_disconnecting && !_holdingForClose)) return;
         using var scope = LoopContextScope.Enter();
         _cipher.Feed(data);
     }
