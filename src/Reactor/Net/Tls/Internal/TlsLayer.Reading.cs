@@ -18,6 +18,7 @@ internal sealed partial class TlsLayer
     private bool _readsFinished;
     private bool _closeNotifyReceived;
     private bool _applicationPaused;
+    private bool _underlyingPaused;
     private bool _pumpScheduled;
 
     /// <summary>Stops delivering plaintext, and stops the transport underneath from reading.</summary>
@@ -25,21 +26,35 @@ internal sealed partial class TlsLayer
     {
         if (_applicationPaused) return;
         _applicationPaused = true;
-        if (!_underlyingGone) _underlying?.PauseProducing();
+        SyncUnderlyingReading();
     }
 
     /// <summary>
-    /// Delivers plaintext again. What TLS already decrypted is delivered on the next reactor
-    /// iteration, never inside this call.
+    /// Delivers plaintext again. What TLS already holds is delivered on the next reactor
+    /// iteration, never inside this call; the transport underneath reads again once that is done.
     /// </summary>
     public void ResumeProducing()
     {
         if (!_applicationPaused) return;
         _applicationPaused = false;
-        if (!_underlyingGone) _underlying?.ResumeProducing();
-        if (_pumpScheduled || _readPending || !_handshakeDone || _readsFinished) return;
+        SyncUnderlyingReading();
+        if (_pumpScheduled || _readPending || !_handshakeDone || _readsFinished || _lost) return;
         _pumpScheduled = true;
         _clock.CallLater(TimeSpan.Zero, _scheduledPump);
+    }
+
+    /// <summary>
+    /// The transport underneath reads only while the application reads and no ciphertext waits
+    /// here, so what this layer buffers is bounded by one delivery from the transport.
+    /// </summary>
+    private void SyncUnderlyingReading()
+    {
+        if (_underlying is null || _underlyingGone) return;
+        var wanted = !_applicationPaused && _cipher.BufferedBytes == 0;
+        if (wanted == !_underlyingPaused) return;
+        _underlyingPaused = !wanted;
+        if (wanted) _underlying.ResumeProducing();
+        else _underlying.PauseProducing();
     }
 
     private void RunScheduledPump()
@@ -56,6 +71,12 @@ internal sealed partial class TlsLayer
     /// rented only for that moment. An idle connection therefore keeps no read buffer.
     /// </summary>
     private void PumpReads()
+    {
+        PumpReadsCore();
+        SyncUnderlyingReading();
+    }
+
+    private void PumpReadsCore()
     {
         while (_handshakeDone && !_readsFinished && !_applicationPaused && !_readPending && !_aborted && !_lost)
         {
@@ -180,7 +201,12 @@ internal sealed partial class TlsLayer
         _readsFinished = true;
         if (_cipher.EndOfStreamReturned)
         {
-            if (_underlyingGone || _disconnecting || _aborted) return;
+            if (_underlyingGone)
+            {
+                CompleteLoss();
+                return;
+            }
+            if (_disconnecting || _aborted) return;
             _reason ??= new Failure(new ConnectionLost("The peer closed the connection without a TLS close_notify; data may have been truncated."));
             CloseUnderlying();
             return;
@@ -196,15 +222,23 @@ internal sealed partial class TlsLayer
             {
                 ApplicationFailed(e);
             }
-            return;
         }
-        LoseConnection();
+        else
+        {
+            LoseConnection();
+        }
+        if (_underlyingGone) CompleteLoss();
     }
 
     private void ReadFailed(Exception e)
     {
         _readsFinished = true;
-        if (_aborted || _lost || _disconnecting || _underlyingGone) return;
+        if (_underlyingGone)
+        {
+            CompleteLoss();
+            return;
+        }
+        if (_aborted || _lost || _disconnecting) return;
         _failed = true;
         _held.Clear();
         Exception error = _cipher.EndOfStreamReturned && e is IOException

@@ -68,6 +68,12 @@ internal sealed partial class TlsLayer
         if (_disconnecting || _aborted || _lost || _underlying is null) return;
         _disconnecting = true;
         using var scope = LoopContextScope.Enter();
+        if (_underlyingGone)
+        {
+            // Gone while the application was paused: nothing left to send, report it now.
+            CompleteLoss();
+            return;
+        }
         if (_failed) return;
         if (!_handshakeDone)
         {
@@ -103,7 +109,8 @@ internal sealed partial class TlsLayer
         _aborted = true;
         _readsFinished = true;
         _held.Clear();
-        if (!_underlyingGone) _underlying.AbortConnection();
+        if (_underlyingGone) CompleteLoss();
+        else _underlying.AbortConnection();
     }
 
     private void Hold(ReadOnlySpan<byte> data)

@@ -40,6 +40,7 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
     private bool _handshakeDone;
     private bool _failed;
     private bool _underlyingGone;
+    private Failure? _transportReason;
     private bool _lost;
     private int _marshalledContinuations;
 
@@ -148,16 +149,35 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
     }
 
     /// <summary>
-    /// The transport underneath is gone. Let TLS finish with what it has, then tell the
-    /// application, with the TLS-level reason if there is one.
+    /// The transport underneath is gone. TLS first finishes with what it received — the
+    /// application gets every byte that arrived, and if it has paused, gets them (and then the
+    /// loss) only once it resumes, as a plain transport reports a close seen while paused — then
+    /// the application is told, with the TLS-level reason if there is one.
     /// </summary>
     public void ConnectionLost(Failure reason)
     {
-        if (_lost) return;
+        if (_lost || _underlyingGone) return;
         using var scope = LoopContextScope.Enter();
         _underlyingGone = true;
+        _transportReason = reason;
+        // Completes a pending read or handshake: the pump drains what is left, then sees the end.
         _cipher.FeedEndOfStream();
+        if (_lost) return;
+        if (_handshakeDone && !_readsFinished && !_aborted && !_failed)
+        {
+            if (_applicationPaused) return; // ResumeProducing drains, then completes the loss
+            if (!_readPending) PumpReads();
+            if (!_readsFinished) return;
+        }
+        CompleteLoss();
+    }
+
+    /// <summary>Tells the application the connection is gone, once, and releases the TLS session.</summary>
+    private void CompleteLoss()
+    {
+        if (_lost || _transportReason is null) return;
         _lost = true;
+        var reason = _transportReason;
         if (_reason is null && reason.Value is ConnectionDone && _handshakeDone && !_closeNotifyReceived && !_disconnecting && !_aborted)
         {
             // A clean TCP close without close_notify: the peer may have been cut off mid-stream
@@ -311,7 +331,11 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
         _failed = true;
         _readsFinished = true;
         _held.Clear();
-        if (_underlying is not null && !_underlyingGone && !_aborted)
+        if (_underlyingGone)
+        {
+            CompleteLoss();
+        }
+        else if (_underlying is not null && !_aborted)
         {
             _aborted = true;
             _underlying.AbortConnection();
