@@ -14,10 +14,13 @@ internal sealed class ProducerMembrane : IPushProducer, IPullProducer
     private bool _pausedByTransport;
     private bool _pausedByTls;
 
-    public ProducerMembrane(IProducer producer, bool streaming)
+    private readonly TlsLayer _layer;
+
+    public ProducerMembrane(IProducer producer, bool streaming, TlsLayer layer)
     {
         Producer = producer;
         Streaming = streaming;
+        _layer = layer;
     }
 
     /// <summary>The application's producer.</summary>
@@ -39,7 +42,15 @@ internal sealed class ProducerMembrane : IPushProducer, IPullProducer
     {
         if (!Streaming)
         {
-            ((IPullProducer)Producer).ResumeProducing();
+            var depth = _layer.SuspendCallingDown();
+            try
+            {
+                ((IPullProducer)Producer).ResumeProducing();
+            }
+            finally
+            {
+                _layer.RestoreCallingDown(depth);
+            }
             return;
         }
         SetPause(ref _pausedByTransport, false);
@@ -51,7 +62,18 @@ internal sealed class ProducerMembrane : IPushProducer, IPullProducer
         if (Streaming) SetPause(ref _pausedByTls, held);
     }
 
-    public void StopProducing() => Producer.StopProducing();
+    public void StopProducing()
+    {
+        var depth = _layer.SuspendCallingDown();
+        try
+        {
+            Producer.StopProducing();
+        }
+        finally
+        {
+            _layer.RestoreCallingDown(depth);
+        }
+    }
 
     private void SetPause(ref bool flag, bool value)
     {
@@ -60,7 +82,16 @@ internal sealed class ProducerMembrane : IPushProducer, IPullProducer
         var nowPaused = Paused;
         if (wasPaused == nowPaused) return;
         var push = (IPushProducer)Producer;
-        if (nowPaused) push.PauseProducing();
-        else push.ResumeProducing();
+        // The producer is application code: its calls on the transport must go through TLS.
+        var depth = _layer.SuspendCallingDown();
+        try
+        {
+            if (nowPaused) push.PauseProducing();
+            else push.ResumeProducing();
+        }
+        finally
+        {
+            _layer.RestoreCallingDown(depth);
+        }
     }
 }

@@ -53,8 +53,8 @@ internal sealed partial class TlsLayer
         var wanted = !_applicationPaused && _cipher.BufferedBytes == 0;
         if (wanted == !_underlyingPaused) return;
         _underlyingPaused = !wanted;
-        if (wanted) _underlying.ResumeProducing();
-        else _underlying.PauseProducing();
+        if (wanted) DownResumeProducing();
+        else DownPauseProducing();
     }
 
     private void RunScheduledPump()

@@ -61,9 +61,9 @@ internal sealed partial class TlsLayer : ITlsTransport
             producer.StopProducing();
             return;
         }
-        var membrane = new ProducerMembrane(producer, streaming);
+        var membrane = new ProducerMembrane(producer, streaming, this);
         _producer = membrane;
-        _underlying.RegisterProducer(membrane, streaming);
+        DownRegisterProducer(membrane, streaming);
         if (!_held.IsEmpty) membrane.SetHeldByTls(true);
     }
 
@@ -72,7 +72,7 @@ internal sealed partial class TlsLayer : ITlsTransport
     {
         if (_producer is null) return;
         _producer = null;
-        if (!_underlyingGone) _underlying?.UnregisterProducer();
+        if (!_underlyingGone && _underlying is not null) DownUnregisterProducer();
     }
 
     /// <summary>Stopping the transport as a producer closes it, as on a plain transport.</summary>

@@ -96,7 +96,7 @@ internal sealed partial class TlsLayer
         if (_failed) return;
         if (!_handshakeDone)
         {
-            if (_held.IsEmpty) Underlying.LoseWriteConnection();
+            if (_held.IsEmpty) DownLoseWriteConnection();
             return;
         }
         if (_held.IsEmpty && !_writePending) ShutdownTls();
@@ -110,7 +110,7 @@ internal sealed partial class TlsLayer
         _readsFinished = true;
         _held.Clear();
         if (_underlyingGone) CompleteLoss();
-        else _underlying.AbortConnection();
+        else DownAbortConnection();
     }
 
     private void Hold(ReadOnlySpan<byte> data)
@@ -234,7 +234,7 @@ internal sealed partial class TlsLayer
     private void FinishShutdown()
     {
         if (_disconnecting) CloseUnderlying();
-        else if (_writeShutdownRequested && !_underlyingGone && !_aborted) Underlying.LoseWriteConnection();
+        else if (_writeShutdownRequested && !_underlyingGone && !_aborted) DownLoseWriteConnection();
     }
 
     private void WriteFailed(Exception e)
@@ -251,6 +251,6 @@ internal sealed partial class TlsLayer
     {
         if (_underlyingClosing || _underlyingGone || _aborted || _underlying is null) return;
         _underlyingClosing = true;
-        _underlying.LoseConnection();
+        DownLoseConnection();
     }
 }

@@ -201,7 +201,7 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
     void ICiphertextSink.WriteCiphertext(ReadOnlySpan<byte> ciphertext)
     {
         if (_underlyingGone || _aborted) return;
-        _underlying?.Write(ciphertext);
+        if (_underlying is not null) DownWrite(ciphertext);
     }
 
     private void StartHandshake()
@@ -338,7 +338,7 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
         else if (_underlying is not null && !_aborted)
         {
             _aborted = true;
-            _underlying.AbortConnection();
+            DownAbortConnection();
         }
     }
 
