@@ -22,7 +22,7 @@ internal interface ICiphertextSink
 /// callbacks stay on the loop (RunContinuationsAsynchronously is deliberately false). Writes
 /// complete synchronously. The lock only matters if a continuation ever escapes to another thread.
 /// </remarks>
-internal sealed class CiphertextStream : Stream, IValueTaskSource<int>
+internal sealed class CiphertextStream : System.IO.Stream, IValueTaskSource<int>
 {
     private readonly ICiphertextSink _sink;
     private readonly ByteQueue _inbound = new();

@@ -40,7 +40,19 @@ internal sealed partial class TlsLayer
         SyncUnderlyingReading();
         if (_pumpScheduled || _readPending || !_handshakeDone || _readsFinished || _lost) return;
         _pumpScheduled = true;
-        _clock.CallLater(TimeSpan.Zero, _scheduledPump);
+        // The reactor's pooled timers keep a pause/resume cycle free of allocation.
+        switch (_clock)
+        {
+            case Reactor.Core.ReactorLoop loop:
+                loop.CallLater(TimeSpan.Zero, static (TlsLayer layer) => layer.RunScheduledPump(), this);
+                break;
+            case Reactor.Core.Clock clock:
+                clock.CallLater(TimeSpan.Zero, static (TlsLayer layer) => layer.RunScheduledPump(), this);
+                break;
+            default:
+                _clock.CallLater(TimeSpan.Zero, _scheduledPump);
+                break;
+        }
     }
 
     /// <summary>

@@ -7,8 +7,11 @@ using Reactor.Protocols;
 namespace Reactor.Net.Tls.Internal;
 
 /// <summary>The transport face the application sees: producers, addresses, and what the handshake settled.</summary>
-internal sealed partial class TlsLayer : ITlsTransport
+internal sealed partial class TlsLayer : ITlsTransport, IWriteBuffer
 {
+    private long _highWaterMark = IWriteBuffer.DefaultHighWaterMark;
+    private long _lowWaterMark;
+
     private ProducerMembrane? _producer;
     private X509Certificate2? _peerCertificate;
     private SslProtocols? _protocolVersion;
@@ -32,6 +35,43 @@ internal sealed partial class TlsLayer : ITlsTransport
 
     /// <inheritdoc/>
     public X509Certificate2? GetPeerCertificate() => _peerCertificate;
+
+    /// <summary>Plaintext held here plus ciphertext waiting in the transport underneath.</summary>
+    public long PendingBytes => _held.Length + ((_underlying as IWriteBuffer)?.PendingBytes ?? 0);
+
+    /// <summary>The high-water mark of the transport underneath, which pauses a registered producer.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Negative, or below <see cref="LowWaterMark"/>.</exception>
+    public long HighWaterMark
+    {
+        get => (_underlying as IWriteBuffer)?.HighWaterMark ?? _highWaterMark;
+        set
+        {
+            if (_underlying is IWriteBuffer buffer)
+            {
+                buffer.HighWaterMark = value;
+                return;
+            }
+            if (value < 0 || value < _lowWaterMark) throw new ArgumentOutOfRangeException(nameof(HighWaterMark), value, "The high-water mark must be at least 0 and at least the low-water mark.");
+            _highWaterMark = value;
+        }
+    }
+
+    /// <summary>The low-water mark of the transport underneath, at which a paused producer resumes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Negative, or above <see cref="HighWaterMark"/>.</exception>
+    public long LowWaterMark
+    {
+        get => (_underlying as IWriteBuffer)?.LowWaterMark ?? _lowWaterMark;
+        set
+        {
+            if (_underlying is IWriteBuffer buffer)
+            {
+                buffer.LowWaterMark = value;
+                return;
+            }
+            if (value < 0 || value > _highWaterMark) throw new ArgumentOutOfRangeException(nameof(LowWaterMark), value, "The low-water mark must be at least 0 and at most the high-water mark.");
+            _lowWaterMark = value;
+        }
+    }
 
     /// <inheritdoc/>
     public EndPoint GetPeer() => Underlying.GetPeer();
