@@ -11,15 +11,16 @@ namespace Reactor.Benchmarks.Tls;
 
 /// <summary>
 /// Bulk TLS throughput over loopback TCP: <see cref="Payload"/> bytes encrypted by a client and
-/// decrypted by a server, through the reactor's TLS layer (both ends on the one reactor thread),
-/// next to the same transfer between two <see cref="SslStream"/>s over <see cref="NetworkStream"/>
-/// (.NET's own async I/O, on the thread pool). TLS 1.3, AES-GCM as negotiated, 64 KiB writes.
+/// decrypted by a server, through the reactor's TLS layer — both ends on one reactor thread
+/// (<see cref="ReactorTls"/>), or each end on its own reactor and thread
+/// (<see cref="ReactorTlsTwoLoops"/>) — next to the same transfer between two
+/// <see cref="SslStream"/>s over <see cref="NetworkStream"/> (.NET's own async I/O, on the thread
+/// pool, one task per end). TLS 1.3, AES-GCM as negotiated, 64 KiB writes.
 /// </summary>
 /// <remarks>
-/// Run: <c>dotnet run -c Release --project benchmarks/Reactor.Benchmarks -- --filter '*TlsBulkTransfer*'</c>.
+/// Run: <c>dotnet run -c Release --project benchmarks/Reactor.Benchmarks -- --filter '*TlsBulkTransfer*' --job short --inProcess</c>.
 /// </remarks>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class TlsBulkTransferBenchmarks
 {
     private const int ChunkSize = 64 * 1024;
@@ -29,6 +30,10 @@ public class TlsBulkTransferBenchmarks
     private ReactorLoop _reactor = null!;
     private Sink _sink = null!;
     private Source _source = null!;
+    private ReactorLoop _serverReactor = null!;
+    private Thread _serverThread = null!;
+    private Sink _remoteSink = null!;
+    private Source _remoteSource = null!;
     private Socket _listener = null!;
     private SslStream _plainClient = null!;
     private SslStream _plainServer = null!;
@@ -42,6 +47,7 @@ public class TlsBulkTransferBenchmarks
     {
         Random.Shared.NextBytes(_chunk);
         SetupReactor();
+        SetupTwoReactors();
         SetupSslStreams();
     }
 
@@ -51,6 +57,9 @@ public class TlsBulkTransferBenchmarks
         _source.Transport.LoseConnection();
         for (var i = 0; i < 100 && _sink.Connected; i++) _reactor.Iterate(TimeSpan.FromMilliseconds(10));
         _reactor.Dispose();
+        _serverReactor.CallFromThread(_serverReactor.Stop);
+        _serverThread.Join();
+        _serverReactor.Dispose();
         _plainClient.Dispose();
         _plainServer.Dispose();
         _listener.Dispose();
@@ -64,6 +73,16 @@ public class TlsBulkTransferBenchmarks
         _source.Send(Payload);
         while (_sink.Received < target) _reactor.Iterate(TimeSpan.FromMilliseconds(50));
         return _sink.Received;
+    }
+
+    /// <summary>The reactor's TLS layer: the client on this thread's reactor, the server on another reactor's thread.</summary>
+    [Benchmark]
+    public long ReactorTlsTwoLoops()
+    {
+        var target = _remoteSink.Received + Payload;
+        _remoteSource.Send(Payload);
+        while (_remoteSink.Received < target) _reactor.Iterate(TimeSpan.FromMilliseconds(1));
+        return _remoteSink.Received;
     }
 
     /// <summary>Two SslStreams over NetworkStream on loopback, one task writing, one reading.</summary>
@@ -103,6 +122,21 @@ public class TlsBulkTransferBenchmarks
         if (!_source.Ready) throw new InvalidOperationException("The reactor's TLS handshake did not complete.");
     }
 
+    private void SetupTwoReactors()
+    {
+        _serverReactor = ReactorLoop.Create();
+        _remoteSink = new Sink();
+        var serverOptions = new TlsServerOptions(BenchmarkCertificate.Server) { MinimumProtocolVersion = SslProtocols.Tls13 };
+        var port = _serverReactor.ListenSsl(0, Factory.ForProtocol(() => _remoteSink), serverOptions, @interface: "127.0.0.1");
+        _serverThread = new Thread(_serverReactor.Run) { IsBackground = true, Name = "server reactor" };
+        _serverThread.Start();
+        _remoteSource = new Source(_chunk);
+        var clientOptions = new TlsClientOptions { UnsafeSkipCertificateVerification = true, MinimumProtocolVersion = SslProtocols.Tls13 };
+        _reactor.ConnectSsl("127.0.0.1", ((IPEndPoint)port.GetHost()).Port, new ClientFactory(() => _remoteSource), clientOptions);
+        for (var i = 0; i < 500 && !_remoteSource.Ready; i++) _reactor.Iterate(TimeSpan.FromMilliseconds(10));
+        if (!_remoteSource.Ready) throw new InvalidOperationException("The two-reactor TLS handshake did not complete.");
+    }
+
     private void SetupSslStreams()
     {
         _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -130,9 +164,12 @@ public class TlsBulkTransferBenchmarks
     /// <summary>Counts what arrives.</summary>
     private sealed class Sink : Protocol
     {
-        public long Received { get; private set; }
+        private long _received;
 
-        public override void DataReceived(ReadOnlySpan<byte> data) => Received += data.Length;
+        /// <summary>Read from the benchmark thread while the server reactor's thread counts.</summary>
+        public long Received => Volatile.Read(ref _received);
+
+        public override void DataReceived(ReadOnlySpan<byte> data) => Volatile.Write(ref _received, _received + data.Length);
     }
 
     /// <summary>Writes a given amount as a push producer, 64 KiB at a time, pausing when the transport is full.</summary>
