@@ -39,6 +39,51 @@ public sealed class TlsCloseTests
         });
     }
 
+    /// <summary>Port of Twisted's TLSMemoryBIOTests.test_loseConnectionAfterHandshake (protocols/test/test_tls.py).</summary>
+    [Test]
+    public void LoseConnectionWaitsForThePeersCloseNotifyAndDeliversWhatCameMeanwhile()
+    {
+        var server = new TlsRecorder();
+        var client = new TlsRecorder();
+        var pair = TlsPair.Connect(server, client);
+        pair.Run(() => client.HandshakeDone && server.HandshakeDone);
+        var chunk = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("123456890", 100_000)));
+
+        client.Transport.Write(chunk);
+        server.Transport.Write("x"u8);
+        server.Transport.LoseConnection();
+        pair.Run(() => client.LostCount == 1 && server.LostCount == 1);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(server.ReceivedCount, Is.EqualTo(chunk.Length), "the server read on until the client's close_notify");
+            Assert.That(client.ReceivedText, Is.EqualTo("x"));
+            Assert.That(client.LostReason!.Value, Is.TypeOf<ConnectionDone>());
+            Assert.That(server.LostReason!.Value, Is.TypeOf<ConnectionDone>());
+        });
+    }
+
+    [Test]
+    public void LoseConnectionGivesUpWaitingForASilentPeer()
+    {
+        // The client is half-closeable and never answers the server's close_notify.
+        var server = new TlsRecorder();
+        var client = new HalfCloseTlsRecorder();
+        var pair = TlsPair.Connect(server, client);
+        pair.Run(() => client.HandshakeDone && server.HandshakeDone);
+        var started = pair.Clock.Now;
+
+        server.Transport.LoseConnection();
+        pair.Run(() => server.LostCount == 1);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(client.ReadClosed, Is.True);
+            Assert.That(pair.Clock.Now - started, Is.EqualTo(TlsLayer.CloseNotifyTimeout));
+            Assert.That(server.LostReason!.Value, Is.TypeOf<ConnectionDone>());
+        });
+    }
+
     [Test]
     public void LoseConnectionDuringTheHandshakeWaitsToSendHeldData()
     {

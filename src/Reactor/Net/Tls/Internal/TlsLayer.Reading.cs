@@ -218,13 +218,22 @@ internal sealed partial class TlsLayer
                 CompleteLoss();
                 return;
             }
-            if (_disconnecting || _aborted) return;
-            _reason ??= new Failure(new ConnectionLost("The peer closed the connection without a TLS close_notify; data may have been truncated."));
+            if (_aborted) return;
+            if (!_disconnecting)
+            {
+                _reason ??= new Failure(new ConnectionLost("The peer closed the connection without a TLS close_notify; data may have been truncated."));
+            }
             CloseUnderlying();
             return;
         }
         _closeNotifyReceived = true;
-        if (_app is IHalfCloseableProtocol halfCloseable && !_disconnecting)
+        if (_disconnecting)
+        {
+            // Our close_notify went first: the exchange is complete. (If ours is still waiting
+            // behind held writes, the flush sends it and then closes.)
+            if (_closeNotifySent) CloseUnderlying();
+        }
+        else if (_app is IHalfCloseableProtocol halfCloseable)
         {
             try
             {
@@ -250,7 +259,12 @@ internal sealed partial class TlsLayer
             CompleteLoss();
             return;
         }
-        if (_aborted || _lost || _disconnecting) return;
+        if (_aborted || _lost) return;
+        if (_disconnecting)
+        {
+            CloseUnderlying();
+            return;
+        }
         _failed = true;
         _held.Clear();
         Exception error = _cipher.EndOfStreamReturned && e is IOException

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.Extensions.Logging;
+using Reactor.Core;
 using Reactor.Defer;
 
 namespace Reactor.Net.Tls.Internal;
@@ -23,6 +24,13 @@ internal sealed partial class TlsLayer
     private bool _closeNotifySent;
     private bool _aborted;
     private bool _underlyingClosing;
+    private IDelayedCall? _closeNotifyWait;
+
+    /// <summary>
+    /// How long <see cref="LoseConnection"/> waits for the peer's close_notify after sending ours
+    /// before closing the transport anyway.
+    /// </summary>
+    internal static TimeSpan CloseNotifyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     private bool AcceptsWrites => _underlying is not null && !_disconnecting && !_writeShutdownRequested && !_aborted && !_lost && !_failed;
 
@@ -233,8 +241,17 @@ internal sealed partial class TlsLayer
 
     private void FinishShutdown()
     {
-        if (_disconnecting) CloseUnderlying();
-        else if (_writeShutdownRequested && !_underlyingGone && !_aborted) DownLoseWriteConnection();
+        if (_disconnecting)
+        {
+            // Both close_notify sent and received (or the peer is gone): close now. Otherwise
+            // wait, reading, for the peer's close_notify, but not forever.
+            if (_closeNotifyReceived || _readsFinished || _underlyingGone || !_handshakeDone) CloseUnderlying();
+            else _closeNotifyWait = _clock.CallLater(CloseNotifyTimeout, _closeNotifyTimedOut);
+        }
+        else if (_writeShutdownRequested && !_underlyingGone && !_aborted)
+        {
+            DownLoseWriteConnection();
+        }
     }
 
     private void WriteFailed(Exception e)
@@ -249,6 +266,8 @@ internal sealed partial class TlsLayer
     /// <summary>Closes the transport underneath cleanly: it sends what it holds (an alert, close_notify) first.</summary>
     private void CloseUnderlying()
     {
+        if (_closeNotifyWait is { Active: true } wait) wait.Cancel();
+        _closeNotifyWait = null;
         if (_underlyingClosing || _underlyingGone || _aborted || _underlying is null) return;
         _underlyingClosing = true;
         DownLoseConnection();

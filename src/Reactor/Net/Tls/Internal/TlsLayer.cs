@@ -33,6 +33,7 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
     private readonly CiphertextStream _cipher;
     private readonly SslStream _ssl;
     private readonly Action _handshakeContinuation;
+    private readonly Action _closeNotifyTimedOut;
     private IStreamTransport? _underlying;
     private Task? _handshake;
     private SslPolicyErrors? _rejectedPeer;
@@ -70,6 +71,11 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
         _writeContinuation = ContinueOnLoop(OnWriteCompleted);
         _shutdownContinuation = ContinueOnLoop(OnShutdownCompleted);
         _scheduledPump = RunScheduledPump;
+        _closeNotifyTimedOut = () =>
+        {
+            _closeNotifyWait = null;
+            CloseUnderlying();
+        };
     }
 
     /// <summary>The application's protocol.</summary>
@@ -120,9 +126,10 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
     /// <summary>Ciphertext from the peer: decrypt, and deliver what it yields.</summary>
     public void DataReceived(ReadOnlySpan<byte> data)
     {
-        // After LoseConnection nothing more is read, as on a plain transport, unless the
-        // handshake must still finish to send what was written before it.
-        if (_aborted || _lost || _failed || (_disconnecting && !_holdingForClose)) return;
+        // Once the transport is told to close nothing more is read. Between our close_notify and
+        // the peer's, reading goes on: what the peer sent meanwhile still reaches the
+        // application (Twisted's test_loseConnectionAfterHandshake).
+        if (_aborted || _lost || _failed || _underlyingClosing) return;
         using var scope = LoopContextScope.Enter();
         _cipher.Feed(data);
     }
@@ -377,6 +384,8 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
 
     private void ReleaseResources()
     {
+        if (_closeNotifyWait is { Active: true } wait) wait.Cancel();
+        _closeNotifyWait = null;
         _held.Clear();
         ReturnReadBuffer();
         try
