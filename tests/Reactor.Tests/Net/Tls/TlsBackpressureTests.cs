@@ -37,6 +37,7 @@ public sealed class TlsBackpressureTests
         });
     }
 
+    /// <summary>Twisted: TLSProducerTests.test_streamingProducerPausedInWriteBlockedOnReadMode and test_streamingProducerResumedInWriteBlockedOnReadMode (protocols/test/test_tls.py).</summary>
     [Test]
     public void PushProducerIsPausedWhileTheHandshakeHoldsItsWrites()
     {
@@ -50,6 +51,7 @@ public sealed class TlsBackpressureTests
         Assert.That(reader.FirstMismatch, Is.EqualTo(-1));
     }
 
+    /// <summary>Twisted: TLSProducerTests.test_nonStreamingProducer (pull producers through TLS).</summary>
     [Test]
     public void PullProducerIsAskedForEachChunk()
     {
@@ -91,6 +93,7 @@ public sealed class TlsBackpressureTests
         });
     }
 
+    /// <summary>Twisted: TLSProducerTests.test_streamingProducerTwice.</summary>
     [Test]
     public void SecondProducerIsRefused()
     {
@@ -104,6 +107,7 @@ public sealed class TlsBackpressureTests
         Assert.Throws<ArgumentException>(() => server.Transport.RegisterProducer(new PullSender(1, 1), streaming: true));
     }
 
+    /// <summary>Twisted: TLSProducerTests.test_streamingProducerAfterConnectionLost.</summary>
     [Test]
     public void ProducerRegisteredAfterTheConnectionIsGoneIsStopped()
     {

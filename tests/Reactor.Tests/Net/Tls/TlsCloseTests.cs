@@ -16,6 +16,7 @@ namespace Reactor.Tests.Net.Tls;
 /// </summary>
 public sealed class TlsCloseTests
 {
+    /// <summary>Twisted: TLSMemoryBIOTests.test_writeAfterLoseConnection (writes after loseConnection are not sent).</summary>
     [Test]
     public void LoseConnectionSendsPendingDataThenCloseNotify()
     {
@@ -142,6 +143,7 @@ public sealed class TlsCloseTests
         });
     }
 
+    /// <summary>Twisted: TLSMemoryBIOTests.test_disorderlyShutdown (an unexpected close is reported as a loss, not a clean close).</summary>
     [Test]
     public void TransportClosedWithoutCloseNotifyIsNotClean()
     {

@@ -27,6 +27,7 @@ public sealed class TlsHandshakeTests
         });
     }
 
+    /// <summary>Twisted: TLSMemoryBIOTests.test_writeBeforeHandshake (protocols/test/test_tls.py).</summary>
     [Test]
     public void WritesBeforeTheHandshakeAreHeldThenSentEncrypted()
     {
@@ -44,6 +45,7 @@ public sealed class TlsHandshakeTests
         });
     }
 
+    /// <summary>Twisted: TLSMemoryBIOTests.test_handshake and test_getPeerCertificate (protocols/test/test_tls.py).</summary>
     [Test]
     public void SessionDetailsAreKnownAfterTheHandshake()
     {

@@ -125,6 +125,7 @@ public sealed class TlsVerificationTests
         });
     }
 
+    /// <summary>Twisted: TLSMemoryBIOTests.test_handshakeFailure (the server requires a client certificate the client does not send).</summary>
     [Test]
     public void RequiredClientCertificateMissing()
     {
