@@ -111,6 +111,22 @@ public sealed class TlsEchoInteropTests
     }
 
     [Test]
+    public void SigtermStopsItCleanly()
+    {
+        var openssl = ExternalTool.Require("openssl");
+        using var server = TlsEchoProcess.Start(_serverArguments);
+        using var client = StartProcess(openssl, "s_client", "-connect", $"127.0.0.1:{server.Port}", "-quiet", "-CAfile", _caPath);
+        client.StandardInput.WriteLine("still connected");
+        client.StandardInput.Flush();
+        var line = client.StandardOutput.ReadLineAsync();
+        Assert.That(line.Wait(TimeSpan.FromSeconds(30)), Is.True, "no echo");
+
+        // The contract allows 3 s; the loaded machine gets a little slack for process start-up.
+        Assert.That(server.Terminate(TimeSpan.FromSeconds(5)), Is.True, "TlsEcho did not stop on SIGTERM");
+        Assert.That(server.ExitCode, Is.Zero);
+    }
+
+    [Test]
     public void CertWithoutKeyIsAUsageError()
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "TlsEcho.dll");

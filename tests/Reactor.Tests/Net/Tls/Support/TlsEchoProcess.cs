@@ -62,6 +62,19 @@ internal sealed partial class TlsEchoProcess : IDisposable
         return echo;
     }
 
+    /// <summary>Sends SIGTERM to the child (by its PID) and waits up to <paramref name="timeout"/> for it to exit.</summary>
+    public bool Terminate(TimeSpan timeout)
+    {
+        using (var kill = Process.Start(new ProcessStartInfo("kill", $"-TERM {_process.Id}") { UseShellExecute = false })!)
+        {
+            kill.WaitForExit(10_000);
+        }
+        return _process.WaitForExit(timeout);
+    }
+
+    /// <summary>The exit code once the child has exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public void Dispose()
     {
         if (!_process.HasExited)
