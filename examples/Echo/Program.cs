@@ -1,3 +1,4 @@
+using Reactor;
 using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Examples;

@@ -109,8 +109,7 @@ public static class ExampleHost
     /// <summary>Creates the reactor with the chosen selector, logging warnings and errors to stderr.</summary>
     public static ReactorLoop CreateReactor(ExampleOptions options)
     {
-        var logger = new StderrLogger();
-        return options.Selector is SelectorKind kind ? ReactorLoop.Create(kind, logger) : ReactorLoop.Create(logger: logger);
+        return ReactorLoop.Create(new ReactorOptions { Selector = options.Selector, Logger = new StderrLogger() });
     }
 
     /// <summary>

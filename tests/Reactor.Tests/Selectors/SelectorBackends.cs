@@ -1,4 +1,3 @@
-using Reactor.Native;
 using Reactor.Selectors;
 
 namespace Reactor.Tests.Selectors;
@@ -6,19 +5,9 @@ namespace Reactor.Tests.Selectors;
 /// <summary>The backends the contract fixture runs against on this machine.</summary>
 public static class SelectorBackends
 {
-    /// <summary>Every backend that can be created here.</summary>
-    public static IEnumerable<SelectorKind> Available()
-    {
-        if (NativePlatform.IsLinux) yield return SelectorKind.Epoll;
-        if (LibcSyscalls.Instance.IsKqueueAvailable) yield return SelectorKind.Kqueue;
-        yield return SelectorKind.Poll;
-    }
+    /// <summary>Every backend that can be created here (kqueue only with a native kqueue or REACTOR_KQUEUE_LIBRARY).</summary>
+    public static IEnumerable<SelectorKind> Available() => SelectorFactory.Available;
 
     /// <summary>A new selector of <paramref name="kind"/>.</summary>
-    public static ISelector Create(SelectorKind kind) => kind switch
-    {
-        SelectorKind.Epoll => new EpollSelector(),
-        SelectorKind.Poll => new PollSelector(),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not built yet"),
-    };
+    public static ISelector Create(SelectorKind kind) => SelectorFactory.Create(kind);
 }

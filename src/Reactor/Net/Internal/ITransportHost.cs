@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Reactor.Core;
+using Reactor.Core.Internal;
 using Reactor.Native;
 
 namespace Reactor.Net.Internal;
@@ -18,18 +19,14 @@ internal interface ITransportHost : IReactorFDSet, IReactorTime, IReactorFromThr
     /// The one read buffer every connection of this reactor receives into. The loop is
     /// single-threaded, so it is never in use by two reads at once; its address is stable.
     /// </summary>
-    Span<byte> ReadBuffer { get; }
+    byte[] ReadBuffer { get; }
 
     /// <summary>Where transports log user-code exceptions and resource exhaustion.</summary>
     ILogger Logger { get; }
 
-    /// <summary>Asks for <paramref name="target"/>'s <see cref="IFlushTarget.Flush"/> at the end of this loop iteration.</summary>
-    void RequestFlush(IFlushTarget target);
-}
-
-/// <summary>Something with work to finish at the end of a loop iteration (pending output, a deferred close).</summary>
-internal interface IFlushTarget
-{
-    /// <summary>Sends what was gathered during the iteration and finishes deferred closes.</summary>
-    void Flush();
+    /// <summary>
+    /// Asks for <paramref name="target"/>'s <see cref="IFlushable.FlushPending"/> at the end of this
+    /// loop iteration (at most one request per iteration: the caller keeps its own flag).
+    /// </summary>
+    void RequestFlush(IFlushable target);
 }

@@ -17,6 +17,7 @@ internal abstract partial class StreamTransport
         var buffer = Host.ReadBuffer;
         nint received;
         Errno errno;
+        // The buffer is pinned (pinned object heap): fixing it costs nothing.
         fixed (byte* p = buffer)
         {
             received = Syscalls.Recv(_fd, p, buffer.Length, out errno);
@@ -26,7 +27,7 @@ internal abstract partial class StreamTransport
         {
             try
             {
-                _protocol.DataReceived(buffer[..(int)received]);
+                _protocol.DataReceived(new ReadOnlySpan<byte>(buffer, 0, (int)received));
             }
             catch (Exception ex)
             {

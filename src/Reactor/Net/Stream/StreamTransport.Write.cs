@@ -97,7 +97,7 @@ internal abstract partial class StreamTransport
     }
 
     /// <summary>End of the loop iteration: send what was gathered, and finish a requested close.</summary>
-    public void Flush()
+    public void FlushPending()
     {
         _flushRequested = false;
         if (_lost) return;

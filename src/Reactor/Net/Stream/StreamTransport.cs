@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Reactor.Core;
+using Reactor.Core.Internal;
 using Reactor.Defer;
 using Reactor.Native;
 using Reactor.Net.Internal;
@@ -20,7 +21,7 @@ namespace Reactor.Net.Stream;
 /// Threading: every member runs on the reactor thread. Protocol callbacks are never re-entered:
 /// closes and errors found while user code runs are delivered from the loop afterwards.
 /// </remarks>
-internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer, IReadDescriptor, IWriteDescriptor, IFlushTarget
+internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer, IReadDescriptor, IWriteDescriptor, IFlushable
 {
     /// <summary>The reactor this connection lives on.</summary>
     protected readonly ITransportHost Host;

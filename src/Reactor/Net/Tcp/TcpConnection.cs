@@ -3,6 +3,7 @@ using Reactor.Defer;
 using Reactor.Native;
 using Reactor.Net.Internal;
 using Reactor.Net.Stream;
+using Reactor.Protocols;
 
 namespace Reactor.Net.Tcp;
 

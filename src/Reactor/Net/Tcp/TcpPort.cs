@@ -101,8 +101,8 @@ internal sealed unsafe class TcpPort : IListeningPort, IReadDescriptor
                     PauseAccepting(errno);
                     return null;
                 }
-                // ECONNABORTED, EPERM (firewall), EPROTO: that one client is gone; the rest may be fine.
-                if (errno == Errno.ECONNABORTED || errno == Errno.EPERM || errno == Errno.EPROTO) continue;
+                // ECONNABORTED, EPERM (firewall): that one client is gone; the rest may be fine.
+                if (errno == Errno.ECONNABORTED || errno == Errno.EPERM) continue;
                 _host.Logger.LogError("accept() on {Address} failed: {Error}", _address, errno);
                 return null;
             }

@@ -82,4 +82,7 @@ internal struct Registration
 
     /// <summary>Backend-specific position (the pollfd index, the dense-list index); −1 when unused.</summary>
     public int Slot;
+
+    /// <summary>Backend-specific stamp (kqueue: the wait that last reported this descriptor).</summary>
+    public int Mark;
 }
