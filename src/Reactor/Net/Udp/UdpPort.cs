@@ -57,6 +57,8 @@ public sealed partial class UdpPort : DatagramPort, IMulticastTransport
         try
         {
             socket.Blocking = false;
+            // "::" hears IPv4 too, as a Python socket (and so Twisted) does on Linux by default.
+            if (address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
             if (listenMultiple)
             {
                 // Several processes (or ports) on one multicast port, as Twisted's listenMultiple.
@@ -137,14 +139,13 @@ public sealed partial class UdpPort : DatagramPort, IMulticastTransport
     }
 
     /// <summary>
-    /// The address to use on this port's socket: an IPv4 address on an IPv6 port becomes its
-    /// IPv4-mapped form (the socket is dual-stack unless IPV6_V6ONLY); an IPv6 address on an
-    /// IPv4 port is an error, as in Twisted.
+    /// The address to use on this port's socket: an IPv4 address on a dual-stack IPv6 port (bound
+    /// to "::") becomes its IPv4-mapped form; any other family mismatch is an error, as in Twisted.
     /// </summary>
     private IPAddress RequireFamily(IPAddress address, string parameter)
     {
         if (address.AddressFamily == AddressFamily) return address;
-        if (AddressFamily == AddressFamily.InterNetworkV6 && address.AddressFamily == AddressFamily.InterNetwork) return address.MapToIPv6();
+        if (address.AddressFamily == AddressFamily.InterNetwork && _host.Address.Equals(IPAddress.IPv6Any)) return address.MapToIPv6();
         throw new ArgumentException($"{address} is not an {(AddressFamily == AddressFamily.InterNetwork ? "IPv4" : "IPv6")} address, the family of {Description}.", parameter);
     }
 

@@ -156,7 +156,7 @@ public sealed class UnixDatagramPort : DatagramPort
         if (file is not null)
         {
             ownedFile = file;
-            File.SetUnixFileMode(file, mode);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, mode);
         }
         return socket;
     }
