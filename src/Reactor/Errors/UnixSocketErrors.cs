@@ -1,19 +1,6 @@
 namespace Reactor;
 
 /// <summary>
-/// More file descriptors were queued with <c>SendFileDescriptor</c> than bytes written: each
-/// descriptor travels with one byte of the stream (Twisted's <c>FileDescriptorOverrun</c>).
-/// </summary>
-public class FileDescriptorOverrun : ConnectionLost
-{
-    /// <summary>Creates the error.</summary>
-    public FileDescriptorOverrun(int descriptors, long bytes)
-        : base($"{descriptors} file descriptor(s) were queued but only {bytes} byte(s) written to carry them; write at least one byte per descriptor.")
-    {
-    }
-}
-
-/// <summary>
 /// A UNIX-socket server's lock file is not held by a live process, so <c>ConnectUnix</c> with
 /// <c>checkPid</c> refused to connect (Twisted's <c>BadFileError</c> from <c>connectUNIX(checkPID=1)</c>).
 /// </summary>

@@ -45,6 +45,24 @@ internal static class DatagramConstants
     /// <summary>LOCK_UN for flock(2).</summary>
     public const int LOCK_UN = 8;
 
+    /// <summary>O_RDWR for open(2).</summary>
+    public const int O_RDWR = 2;
+
+    /// <summary>O_RDONLY for open(2).</summary>
+    public const int O_RDONLY = 0;
+
+    /// <summary>O_CREAT for open(2).</summary>
+    public static readonly int O_CREAT = NativePlatform.IsLinux ? 0x40 : 0x200;
+
+    /// <summary>O_NOFOLLOW for open(2): fail (ELOOP) rather than follow a symbolic link.</summary>
+    public static readonly int O_NOFOLLOW = NativePlatform.IsLinux ? 0x20000 : 0x100;
+
+    /// <summary>O_CLOEXEC for open(2) (macOS has it for open, unlike pipe2).</summary>
+    public static readonly int O_CLOEXEC = NativePlatform.IsLinux ? 0x80000 : NativePlatform.IsMacOS ? 0x1000000 : 0x100000;
+
+    /// <summary>ENXIO: open(2) of a socket file on Linux.</summary>
+    public static readonly Errno ENXIO = new(6);
+
     /// <summary>ESRCH: no such process (the same number on Linux and the BSDs).</summary>
     public static readonly Errno ESRCH = new(3);
 }

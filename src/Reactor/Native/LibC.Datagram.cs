@@ -26,3 +26,14 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "kill", SetLastError = true)]
     internal static partial int Kill(int pid, int signal);
 }
+
+// open(2) and ftruncate(2) for the UNIX-socket lock file: FileStream would take its own flock
+// (LOCK_SH) on open and make every probe of a held lock fail with a sharing violation.
+internal static unsafe partial class LibC
+{
+    [LibraryImport(Library, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport(Library, EntryPoint = "ftruncate", SetLastError = true)]
+    internal static partial int Ftruncate(int fd, long length);
+}
