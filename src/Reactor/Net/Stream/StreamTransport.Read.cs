@@ -8,10 +8,18 @@ internal abstract partial class StreamTransport
 {
     /// <summary>
     /// The socket is readable: one recv into the reactor's shared buffer, handed to the protocol.
-    /// Returns the reason to drop the connection: the peer's FIN (<see cref="ConnectionDone"/>),
-    /// an OS error (<see cref="ConnectionLost"/> carrying it), or an exception the protocol threw.
+    /// The connection ends here (never through the return value, see <see cref="Disconnect"/>) on
+    /// the peer's FIN (<see cref="ConnectionDone"/>), an OS error (<see cref="ConnectionLost"/>
+    /// carrying it), or an exception the protocol threw (that exception).
     /// </summary>
-    public unsafe Exception? DoRead()
+    public Exception? DoRead()
+    {
+        var reason = ReadOnce();
+        if (reason is not null) Disconnect(reason);
+        return null;
+    }
+
+    private unsafe Exception? ReadOnce()
     {
         if (!_reading) return null; // a readiness report that raced with PauseProducing / LoseConnection
         var buffer = Host.ReadBuffer;

@@ -121,11 +121,13 @@ internal abstract partial class StreamTransport
         if (reason is not null) Disconnect(reason);
     }
 
-    /// <summary>The kernel takes data again: send what is pending.</summary>
+    /// <summary>The kernel takes data again: send what is pending (and end the connection here if that ends it).</summary>
     public Exception? DoWrite()
     {
         if (_lost) return null;
-        return _pendingLoss ?? SendPending();
+        var reason = _pendingLoss ?? SendPending();
+        if (reason is not null) Disconnect(reason);
+        return null;
     }
 
     /// <summary>

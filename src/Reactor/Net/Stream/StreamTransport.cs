@@ -150,7 +150,12 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
         OnConnectionLost(reason);
     }
 
-    /// <summary>Drops the descriptor from the reactor and reports <paramref name="reason"/>.</summary>
+    /// <summary>
+    /// Drops the descriptor from the reactor and reports <paramref name="reason"/>. DoRead and DoWrite
+    /// end the connection through here rather than by returning the reason: the transport may have
+    /// changed its own registrations while user code ran, and the loop only acts on a returned
+    /// reason while the registration it dispatched is unchanged.
+    /// </summary>
     private void Disconnect(Exception reason)
     {
         StopReading();
