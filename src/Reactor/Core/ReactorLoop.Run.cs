@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Reactor.Core.Internal;
 using Reactor.Defer;
 
@@ -23,6 +24,7 @@ public sealed partial class ReactorLoop
         _started = true;
         _stopping = false;
         _stopRequested = false;
+        var signalHandlers = _installSignalHandlers ? RegisterSignalHandlers() : null;
         try
         {
             // Running is set at the start of during-startup (Twisted's _reallyStartRunning):
@@ -44,8 +46,27 @@ public sealed partial class ReactorLoop
         {
             _started = false;
             _running = false;
+            if (signalHandlers is not null) foreach (var handler in signalHandlers) handler.Dispose();
             SynchronizationContext.SetSynchronizationContext(previousContext);
         }
+    }
+
+    /// <summary>SIGINT / SIGTERM stop the reactor gracefully (the signal arrives on another thread: hand it over).</summary>
+    private PosixSignalRegistration[] RegisterSignalHandlers()
+    {
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true; // we shut down ourselves, with triggers
+            CallFromThread(() =>
+            {
+                if (_started && !_stopping) Stop();
+            });
+        }
+        return
+        [
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal),
+        ];
     }
 
     /// <inheritdoc/>

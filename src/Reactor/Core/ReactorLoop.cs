@@ -40,6 +40,7 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
     private readonly List<IFlushable> _flushQueue = new();
     private readonly ReactorSynchronizationContext _synchronizationContext;
     private readonly long _origin = Stopwatch.GetTimestamp();
+    private readonly bool _installSignalHandlers;
     private int _threadId;
     private bool _disposed;
 
@@ -61,6 +62,7 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
         _triggers = new SystemEventTriggers(Logger);
         _synchronizationContext = new ReactorSynchronizationContext(this);
         _threadId = Environment.CurrentManagedThreadId;
+        _installSignalHandlers = options.InstallSignalHandlers;
     }
 
     /// <summary>Creates a reactor with its own selector (see <see cref="ReactorOptions.Selector"/>).</summary>
