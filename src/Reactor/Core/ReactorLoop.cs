@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reactor.Core.Internal;
+using Reactor.Defer;
 using Reactor.Selectors;
 
 namespace Reactor.Core;
@@ -54,6 +55,9 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
         Logger = options.Logger
             ?? options.LoggerFactory?.CreateLogger("Reactor.Core.ReactorLoop")
             ?? NullLogger.Instance;
+        // "Unhandled error in Deferred" reports go nowhere until someone gives Deferred a logger:
+        // the first reactor created with a logger lends it, unless the user already set one.
+        if (Logger is not NullLogger && Deferred.Logger is NullLogger) Deferred.Logger = Logger;
         _selector = options.SelectorFactory?.Invoke() ?? SelectorFactory.Create(options.Selector);
         // Pinned: the selector and the transports hand these to the kernel on every call.
         _events = GC.AllocateArray<SelectorEvent>(options.MaxEventsPerWait, pinned: true);

@@ -129,7 +129,7 @@ public sealed class TlsEchoInteropTests
     [Test]
     public void CertWithoutKeyIsAUsageError()
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "TlsEcho.dll");
+        var dll = ExampleProcess.PathOf("TlsEcho");
         using var process = StartProcess("dotnet", dll, "--port", "0", "--cert", _caPath);
         var errors = process.StandardError.ReadToEndAsync();
         Assert.That(process.WaitForExit(60_000), Is.True);

@@ -17,8 +17,9 @@ namespace Reactor.Net.Tls.Internal;
 /// </summary>
 /// <remarks>
 /// This file: construction, the protocol side (bytes and events from the transport underneath)
-/// and the handshake. Reading.cs: delivering plaintext. Writing.cs: writes and closes.
-/// Transport.cs: the rest of the transport face (producers, addresses, TLS details).
+/// and the handshake. Reading.cs: delivering plaintext and flow control. Writing.cs: writes and
+/// closes. Transport.cs: the rest of the transport face (producers, addresses, TLS details).
+/// Down.cs: calls into the transport underneath, marked for STARTTLS.
 /// </remarks>
 internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICiphertextSink
 {

@@ -30,7 +30,7 @@ internal sealed partial class TlsEchoProcess : IDisposable
 
     public static TlsEchoProcess Start(params string[] arguments)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "TlsEcho.dll");
+        var dll = ExampleProcess.PathOf("TlsEcho");
         Assert.That(File.Exists(dll), Is.True, $"{dll} should be built with the tests");
         var info = new ProcessStartInfo("dotnet")
         {
