@@ -49,6 +49,12 @@ public sealed class TlsEchoInteropTests
         Assert.That(line.Wait(TimeSpan.FromSeconds(30)), Is.True, $"no echo; openssl said: {stderr}; server said: {server.StandardError}");
 
         Assert.That(line.Result, Is.EqualTo("ping from openssl"));
+        // openssl's report on stderr is read by another thread: wait for it, within a bound.
+        string Report()
+        {
+            lock (stderr) return stderr.ToString();
+        }
+        SpinWait.SpinUntil(() => Report().Contains("Verification") && Report().Contains("Protocol version"), TimeSpan.FromSeconds(30));
         lock (stderr)
         {
             Assert.That(stderr.ToString(), Does.Contain($"Protocol version: {version}"));
@@ -107,6 +113,8 @@ public sealed class TlsEchoInteropTests
 
         Assert.That(line.Wait(TimeSpan.FromSeconds(30)), Is.True, "no echo");
         Assert.That(line.Result, Is.EqualTo("self-signed"));
+        // The notice went to stderr before the first line; it is read by another thread.
+        SpinWait.SpinUntil(() => server.StandardError.Contains("throw-away"), TimeSpan.FromSeconds(30));
         Assert.That(server.StandardError, Does.Contain("throw-away self-signed certificate"));
     }
 
