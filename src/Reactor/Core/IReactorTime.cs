@@ -20,6 +20,20 @@ public interface IReactorTime
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
     IDelayedCall CallLater(TimeSpan delay, Action action);
 
+    /// <summary>
+    /// Runs <paramref name="callback"/>(<paramref name="state"/>) once <paramref name="delay"/> has
+    /// elapsed, with the same ordering rules as <see cref="CallLater(TimeSpan, Action)"/>. The reactor
+    /// loop and <see cref="Clock"/> recycle the call once it has run or been cancelled, so a static
+    /// callback with its state passed here allocates nothing per call in steady state. This default
+    /// implementation, for other implementations of the interface, does not pool.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
+    TimerHandle CallLater<TState>(TimeSpan delay, Action<TState> callback, TState state)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return new TimerHandle(CallLater(delay, () => callback(state)));
+    }
+
     /// <summary>The calls scheduled and still active, in no particular order.</summary>
     IReadOnlyList<IDelayedCall> GetDelayedCalls();
 }

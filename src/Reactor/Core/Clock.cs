@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Reactor.Core.Internal;
+
+namespace Reactor.Core;
+
+/// <summary>
+/// A deterministic <see cref="IReactorTime"/> for tests (Twisted's <c>task.Clock</c>): time stands
+/// still until <see cref="Advance"/> moves it. It runs the reactor loop's own timer queue, so its
+/// ordering rules are exactly the loop's.
+/// </summary>
+/// <remarks>
+/// One <see cref="Advance"/> is one pass of the timer queue, as one loop iteration is: it runs the
+/// calls due at the new time that were scheduled before it started, in (due time, scheduling order).
+/// A call scheduled from inside a running call — even with a zero delay — runs at the next
+/// <see cref="Advance"/> (use <c>Advance(TimeSpan.Zero)</c> to run it). Twisted's Clock would run it
+/// in the same advance; its real reactor would not — we follow the reactor. An exception thrown by
+/// a call is logged and the pass goes on, as in the loop.
+/// </remarks>
+public sealed class Clock : IReactorTime
+{
+    private readonly TimerQueue _queue;
+    private TimeSpan _now;
+
+    /// <summary>Creates a clock at time zero.</summary>
+    /// <param name="logger">Where exceptions thrown by calls are logged; none by default.</param>
+    public Clock(ILogger? logger = null)
+    {
+        _queue = new TimerQueue(this, logger ?? NullLogger.Instance);
+    }
+
+    /// <inheritdoc/>
+    public TimeSpan Now => _now;
+
+    /// <inheritdoc/>
+    public IDelayedCall CallLater(TimeSpan delay, Action action) => _queue.Schedule(delay, action);
+
+    /// <summary>Runs <paramref name="callback"/>(<paramref name="state"/>) after <paramref name="delay"/>, on a pooled call.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
+    public TimerHandle CallLater<TState>(TimeSpan delay, Action<TState> callback, TState state) =>
+        _queue.Schedule(delay, callback, state);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<IDelayedCall> GetDelayedCalls() => _queue.Snapshot();
+
+    /// <summary>Moves time forward by <paramref name="amount"/>, then runs the calls that are due (one pass).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="amount"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">Called from inside a call this clock is running.</exception>
+    public void Advance(TimeSpan amount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(amount, TimeSpan.Zero);
+        _now = TimeSpan.FromTicks(TimerQueue.AddSaturating(_now.Ticks, amount.Ticks));
+        _queue.RunDue();
+    }
+
+    /// <summary>Advances by each amount in turn (Twisted's <c>pump</c>).</summary>
+    public void Pump(IEnumerable<TimeSpan> amounts)
+    {
+        ArgumentNullException.ThrowIfNull(amounts);
+        foreach (var amount in amounts) Advance(amount);
+    }
+
+    /// <summary>The timer queue, for tests of its bookkeeping.</summary>
+    internal TimerQueue Queue => _queue;
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Reactor.Core.Internal;
+
+/// <summary>The log messages of the Core layer (source-generated: no allocation unless enabled).</summary>
+internal static partial class CoreLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled error in a delayed call")]
+    internal static partial void DelayedCallFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Unhandled error in {What}")]
+    internal static partial void UserCodeFailed(ILogger logger, Exception exception, string what);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Unhandled error in a call from a thread")]
+    internal static partial void ThreadCallFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Unhandled error in a system event trigger ({Phase} {Event})")]
+    internal static partial void TriggerFailed(ILogger logger, Exception exception, TriggerPhase phase, SystemEvent @event);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Descriptor {Fd} failed in {Operation}; dropping it")]
+    internal static partial void DescriptorFailed(ILogger logger, Exception exception, int fd, string operation);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "Unexpected error in the main loop")]
+    internal static partial void MainLoopFailed(ILogger logger, Exception exception);
+}
