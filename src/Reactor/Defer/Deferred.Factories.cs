@@ -1,0 +1,236 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Reactor.Defer.Internal;
+
+namespace Reactor.Defer;
+
+public abstract partial class Deferred
+{
+    private static ILogger _logger = NullLogger.Instance;
+
+    /// <summary>
+    /// Records where each Deferred is created and first fired, for <see cref="AlreadyCalledError"/> and
+    /// unhandled-error reports (Twisted's <c>setDebugging</c>). Costs a stack capture per Deferred: off by default.
+    /// </summary>
+    public static bool Debug { get; set; }
+
+    /// <summary>
+    /// Where "Unhandled error in Deferred" reports (critical) and canceller errors go. Defaults to
+    /// <see cref="NullLogger.Instance"/>; set it once at start-up (the reactor may set it to its own logger).
+    /// </summary>
+    public static ILogger Logger
+    {
+        get => _logger;
+        set => _logger = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>A Deferred that has already fired with <paramref name="result"/> (Twisted's <c>succeed</c>).</summary>
+    public static Deferred<T> Succeed<T>(T result)
+    {
+        var d = new Deferred<T>();
+        d.Callback(result);
+        return d;
+    }
+
+    /// <summary>A Deferred that has already failed with <paramref name="exception"/> (Twisted's <c>fail</c>).</summary>
+    public static Deferred<T> Fail<T>(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var d = new Deferred<T>();
+        d.Errback(exception);
+        return d;
+    }
+
+    /// <summary>A Deferred that has already failed with <paramref name="failure"/> (Twisted's <c>fail</c>).</summary>
+    public static Deferred<T> Fail<T>(Failure failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        var d = new Deferred<T>();
+        d.Errback(failure);
+        return d;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="function"/> and wraps its outcome in a Deferred (Twisted's <c>maybeDeferred</c>):
+    /// a value succeeds, an exception fails, a returned <see cref="Failure"/> fails with it, and a
+    /// returned Deferred is the result.
+    /// </summary>
+    public static Deferred<T> MaybeDeferred<T>(Func<T> function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        T result;
+        try
+        {
+            result = function();
+        }
+        catch (Exception e)
+        {
+            return Fail<T>(e);
+        }
+        return result switch
+        {
+            Deferred<T> same => same,
+            Deferred other => Adopt<T>(other),
+            Failure failure => Fail<T>(failure),
+            _ => Succeed(result),
+        };
+    }
+
+    /// <summary>Calls <paramref name="function"/>, which returns a Deferred; an exception becomes a failed Deferred.</summary>
+    public static Deferred<T> MaybeDeferred<T>(Func<Deferred<T>> function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        try
+        {
+            return function() ?? Succeed<T>(default!);
+        }
+        catch (Exception e)
+        {
+            return Fail<T>(e);
+        }
+    }
+
+    /// <summary>Calls <paramref name="action"/>: a Deferred fired with null, or failed with its exception.</summary>
+    public static Deferred<object?> MaybeDeferred(Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        try
+        {
+            action();
+        }
+        catch (Exception e)
+        {
+            return Fail<object?>(e);
+        }
+        return Succeed<object?>(null);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="asyncMethod"/> and returns a Deferred for its outcome (Twisted's
+    /// <c>ensureDeferred</c> / <c>inlineCallbacks</c>). Cancelling the Deferred cancels the Deferreds
+    /// the method is awaiting at that moment (also inside async methods it calls): the method sees
+    /// <see cref="CancelledError"/> at its <c>await</c> and may handle it.
+    /// </summary>
+    public static Deferred<T> EnsureDeferred<T>(Func<Task<T>> asyncMethod)
+    {
+        ArgumentNullException.ThrowIfNull(asyncMethod);
+        var run = new AsyncMethodRun<T>();
+        var outer = AsyncMethodContext.Current;
+        AsyncMethodContext.Current = run.Context;
+        Task<T> task;
+        try
+        {
+            task = asyncMethod();
+        }
+        catch (Exception e)
+        {
+            run.Deferred.Errback(e);
+            return run.Deferred;
+        }
+        finally
+        {
+            AsyncMethodContext.Current = outer;
+        }
+        run.Watch(task ?? throw new InvalidOperationException("The async method returned a null Task."));
+        return run.Deferred;
+    }
+
+    /// <summary>Runs an async method with no result; its Deferred fires with null.</summary>
+    public static Deferred<object?> EnsureDeferred(Func<Task> asyncMethod)
+    {
+        ArgumentNullException.ThrowIfNull(asyncMethod);
+        return EnsureDeferred<object?>(async () =>
+        {
+            await asyncMethod().ConfigureAwait(true);
+            return null;
+        });
+    }
+
+    /// <summary>
+    /// A Deferred for a task that is already running. When the task completes on another thread, the
+    /// Deferred fires on the <see cref="SynchronizationContext"/> current at this call (the reactor
+    /// thread, when called there), otherwise where the task completes.
+    /// </summary>
+    /// <remarks>A task cannot be stopped: cancelling the Deferred errbacks it with <see cref="CancelledError"/> and ignores the task's outcome.</remarks>
+    public static Deferred<T> FromTask<T>(Task<T> task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var d = new Deferred<T>();
+        ObserveTask(d, task);
+        return d;
+    }
+
+    /// <summary>A Deferred for a task with no result, fired with null.</summary>
+    public static Deferred<object?> FromTask(Task task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return FromTask(WithNullResult(task));
+    }
+
+    /// <summary>
+    /// Starts <paramref name="start"/> with a <see cref="CancellationToken"/> that <see cref="Cancel"/>
+    /// triggers, and returns a Deferred for its task.
+    /// </summary>
+    public static Deferred<T> FromTask<T>(Func<CancellationToken, Task<T>> start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var source = new CancellationTokenSource();
+        var d = new Deferred<T>(_ => source.Cancel());
+        Task<T> task;
+        try
+        {
+            task = start(source.Token);
+        }
+        catch (Exception e)
+        {
+            source.Dispose();
+            d.Errback(e);
+            return d;
+        }
+        d.AddBoth(source.Dispose);
+        ObserveTask(d, task);
+        return d;
+    }
+
+    private static void ObserveTask<T>(Deferred<T> d, Task<T> task)
+    {
+        if (task.IsCompleted)
+        {
+            TaskOutcome.Fire(d, task);
+            return;
+        }
+        var context = SynchronizationContext.Current;
+        if (context is not null && context.GetType() == typeof(SynchronizationContext)) context = null;
+        task.ContinueWith(
+            static (t, state) =>
+            {
+                var (deferred, ctx) = ((Deferred<T>, SynchronizationContext?))state!;
+                if (ctx is null || ReferenceEquals(SynchronizationContext.Current, ctx))
+                {
+                    TaskOutcome.Fire(deferred, t);
+                }
+                else
+                {
+                    ctx.Post(static s => { var (dd, tt) = ((Deferred<T>, Task<T>))s!; TaskOutcome.Fire(dd, tt); }, (deferred, t));
+                }
+            },
+            (d, context),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private static async Task<object?> WithNullResult(Task task)
+    {
+        await task.ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>A Deferred of <typeparamref name="T"/> that waits on <paramref name="other"/> (of any type) and takes its result.</summary>
+    private static Deferred<T> Adopt<T>(Deferred other)
+    {
+        var d = new Deferred<T>();
+        d.WaitOn(other);
+        return d;
+    }
+}
