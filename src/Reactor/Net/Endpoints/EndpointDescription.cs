@@ -104,13 +104,15 @@ public sealed class EndpointDescription
 
     /// <summary>
     /// Escapes <paramref name="argument"/> so it can be placed in a description as one value:
-    /// backslashes and colons get a backslash (Twisted's <c>quoteStringArgument</c>).
+    /// backslashes, colons and equals signs get a backslash (Twisted's <c>quoteStringArgument</c>,
+    /// which leaves <c>=</c> alone; escaping it too keeps a positional value containing <c>=</c>
+    /// from being read as a key).
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="argument"/> is null.</exception>
     public static string Quote(string argument)
     {
         ArgumentNullException.ThrowIfNull(argument);
-        return argument.Replace("\\", "\\\\").Replace(":", "\\:");
+        return argument.Replace("\\", "\\\\").Replace(":", "\\:").Replace("=", "\\=");
     }
 
     private static EndpointSegment MakeSegment(string description, int start, int end, string? key, string value)

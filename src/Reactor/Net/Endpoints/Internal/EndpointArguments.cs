@@ -140,7 +140,7 @@ internal sealed class EndpointArguments
         };
     }
 
-    /// <summary>A duration in seconds (decimals allowed), at least zero.</summary>
+    /// <summary>A duration in seconds (decimals allowed), more than zero.</summary>
     public TimeSpan Seconds(string name, TimeSpan fallback)
     {
         if (!_bound.TryGetValue(name, out var segment))
@@ -148,9 +148,9 @@ internal sealed class EndpointArguments
             return fallback;
         }
         if (!double.TryParse(segment.Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
-            || seconds > TimeSpan.MaxValue.TotalSeconds / 2)
+            || seconds <= 0 || seconds > TimeSpan.MaxValue.TotalSeconds / 2)
         {
-            throw Error(segment, $"\"{name}\" must be a number of seconds, not \"{segment.Value}\".");
+            throw Error(segment, $"\"{name}\" must be a positive number of seconds, not \"{segment.Value}\".");
         }
         return TimeSpan.FromSeconds(seconds);
     }
