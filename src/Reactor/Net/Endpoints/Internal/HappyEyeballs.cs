@@ -88,7 +88,7 @@ internal sealed class HappyEyeballs
                 _resolutionDelay ??= _endpoint.Clock.CallLater(HostnameEndpoint.ResolutionDelay, Begin);
             }
         }
-        else if (_nextAttempt is null)
+        else if (_nextAttempt is null && (_ipv6.Count > 0 || _ipv4.Count > 0))
         {
             // Attempting had run out of addresses: these new ones continue the stagger.
             ScheduleNextAttempt(_pending.Count == 0 ? TimeSpan.Zero : _lastAttemptAt + _endpoint.AttemptDelay - _endpoint.Clock.Now);
@@ -117,7 +117,9 @@ internal sealed class HappyEyeballs
     private void ScheduleNextAttempt(TimeSpan delay)
     {
         if (_nextAttempt?.Active == true) _nextAttempt.Cancel();
-        _nextAttempt = _endpoint.Clock.CallLater(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, StartNextAttempt);
+        _nextAttempt = null;
+        if (delay <= TimeSpan.Zero) StartNextAttempt();
+        else _nextAttempt = _endpoint.Clock.CallLater(delay, StartNextAttempt);
     }
 
     private void StartNextAttempt()
