@@ -63,6 +63,21 @@ public enum SelectorKind
 /// platform (epoll, kqueue, poll, select). Level-triggered: a descriptor that stays ready is
 /// reported again by the next <see cref="Wait"/>. Not thread-safe, except <see cref="Wake"/>.
 /// </summary>
+/// <remarks>
+/// <para>Changing registrations while processing the events of a <see cref="Wait"/> is safe: the
+/// reports already written to the caller's span stay there (they are the caller's data), and no
+/// later Wait reports a descriptor after <see cref="Unregister"/> returns. A loop that tears down
+/// another descriptor mid-batch must therefore recognise that descriptor's report as stale — e.g.
+/// by giving each registration a fresh token (slot + generation) and checking it.</para>
+/// <para>Unregister a descriptor before closing it. A descriptor closed while registered stays
+/// registered here (its number cannot be registered again until unregistered); epoll and kqueue
+/// stop reporting it, poll reports it as <see cref="SelectorEvents.Error"/> (POLLNVAL), select
+/// reports it as <see cref="SelectorEvents.Error"/> after finding it with fcntl.</para>
+/// <para>Hang-ups and errors are also reported as readiness in the directions the registration
+/// asked for, so the read or write path discovers the end of file or the error. Level-triggered
+/// means a registration that keeps asking for a condition that stays true (read interest after
+/// end of file, write interest with nothing to write) is reported on every Wait.</para>
+/// </remarks>
 public interface ISelector : IDisposable
 {
     /// <summary>Which backend this is.</summary>

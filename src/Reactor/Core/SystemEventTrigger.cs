@@ -1,0 +1,24 @@
+namespace Reactor.Core;
+
+/// <summary>A registered system event trigger: the handle <see cref="IReactorCore.RemoveSystemEventTrigger"/> takes.</summary>
+public sealed class SystemEventTrigger
+{
+    internal SystemEventTrigger(TriggerPhase phase, SystemEvent systemEvent, Delegate callable)
+    {
+        Phase = phase;
+        Event = systemEvent;
+        Callable = callable;
+    }
+
+    /// <summary>The phase the trigger runs in.</summary>
+    public TriggerPhase Phase { get; }
+
+    /// <summary>The event the trigger runs for.</summary>
+    public SystemEvent Event { get; }
+
+    /// <summary>An <see cref="Action"/>, or (before phase only) a function whose result may delay the next phases.</summary>
+    internal Delegate Callable { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"<SystemEventTrigger {Phase} {Event}>";
+}
