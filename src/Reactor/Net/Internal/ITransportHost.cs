@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Logging;
+using Reactor.Core;
+using Reactor.Core.Internal;
+using Reactor.Native;
+
+namespace Reactor.Net.Internal;
+
+/// <summary>
+/// The reactor as a transport, port or connector sees it: the descriptor set, time, thread
+/// hand-off, and the hot-path hooks (the shared read buffer and the end-of-iteration flush).
+/// The reactor loop implements it; tests may too.
+/// </summary>
+internal interface ITransportHost : IReactorFDSet, IReactorTime, IReactorFromThreads
+{
+    /// <summary>The kernel seam every socket call goes through.</summary>
+    ISyscalls Syscalls { get; }
+
+    /// <summary>
+    /// The one read buffer every connection of this reactor receives into. The loop is
+    /// single-threaded, so it is never in use by two reads at once; its address is stable.
+    /// </summary>
+    byte[] ReadBuffer { get; }
+
+    /// <summary>Where transports log user-code exceptions and resource exhaustion.</summary>
+    ILogger Logger { get; }
+
+    /// <summary>
+    /// Asks for <paramref name="target"/>'s <see cref="IFlushable.FlushPending"/> at the end of this
+    /// loop iteration (at most one request per iteration: the caller keeps its own flag).
+    /// </summary>
+    void RequestFlush(IFlushable target);
+}

@@ -1,0 +1,92 @@
+using Reactor.Native;
+using Reactor.Net.Internal;
+using Reactor.Protocols;
+
+namespace Reactor.Net.Stream;
+
+internal abstract partial class StreamTransport
+{
+    /// <summary>
+    /// The socket is readable: one recv into the reactor's shared buffer, handed to the protocol.
+    /// The connection ends here (never through the return value, see <see cref="Disconnect"/>) on
+    /// the peer's FIN (<see cref="ConnectionDone"/>), an OS error (<see cref="ConnectionLost"/>
+    /// carrying it), or an exception the protocol threw (that exception).
+    /// </summary>
+    public Exception? DoRead()
+    {
+        var reason = ReadOnce();
+        if (reason is not null) Disconnect(reason);
+        return null;
+    }
+
+    private unsafe Exception? ReadOnce()
+    {
+        if (!_reading) return null; // a readiness report that raced with PauseProducing / LoseConnection
+        var buffer = Host.ReadBuffer;
+        nint received;
+        Errno errno;
+        // The buffer is pinned (pinned object heap): fixing it costs nothing.
+        fixed (byte* p = buffer)
+        {
+            received = Syscalls.Recv(_fd, p, buffer.Length, out errno);
+        }
+
+        if (received > 0)
+        {
+            try
+            {
+                _protocol.DataReceived(new ReadOnlySpan<byte>(buffer, 0, (int)received));
+            }
+            catch (Exception ex)
+            {
+                LogUserError(ex, "DataReceived");
+                return ex;
+            }
+            return null;
+        }
+        if (received == 0) return ReadEndOfFile();
+        if (errno.IsWouldBlock || errno == Errno.EINTR) return null;
+        return ConnectionErrorMapping.ForEstablished(errno);
+    }
+
+    /// <summary>
+    /// The peer sent FIN. A half-closeable protocol is told with <c>ReadConnectionLost</c> and may
+    /// keep writing; any other protocol loses the connection cleanly.
+    /// </summary>
+    private Exception? ReadEndOfFile()
+    {
+        if (_protocol is not IHalfCloseableProtocol halfCloseable) return new ConnectionDone();
+        _readClosed = true;
+        StopReading();
+        try
+        {
+            halfCloseable.ReadConnectionLost();
+        }
+        catch (Exception ex)
+        {
+            LogUserError(ex, "ReadConnectionLost");
+            return ex;
+        }
+        // Both directions are now closed: nothing more can happen on this connection.
+        return _writeClosed ? new ConnectionDone() : null;
+    }
+
+    /// <summary>Stops reading (the transport as a push producer); a peer's close is reported after resuming.</summary>
+    public void PauseProducing()
+    {
+        if (!_connected) return;
+        _pausedByProtocol = true;
+        StopReading();
+    }
+
+    /// <summary>Starts reading again after <see cref="PauseProducing"/>.</summary>
+    public void ResumeProducing()
+    {
+        if (!_connected || !_pausedByProtocol) return;
+        _pausedByProtocol = false;
+        if (!_disconnecting && !_aborting && !_readClosed) StartReading();
+    }
+
+    /// <summary>Closes the connection (the transport as a producer that is told to stop).</summary>
+    public void StopProducing() => LoseConnection();
+}

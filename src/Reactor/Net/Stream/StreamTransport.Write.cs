@@ -1,0 +1,215 @@
+using System.Buffers;
+using System.Net.Sockets;
+using Reactor.Native;
+using Reactor.Net.Internal;
+using Reactor.Protocols;
+
+namespace Reactor.Net.Stream;
+
+internal abstract partial class StreamTransport
+{
+    /// <summary>Bytes written but not yet taken by the kernel.</summary>
+    public long PendingBytes => _output.Length;
+
+    /// <summary>
+    /// Queues <paramref name="data"/> (copied before returning). With nothing pending and write-through
+    /// on, it goes straight to send(2) and only what the kernel refuses is kept. Dropped once the
+    /// connection is closing (LoseConnection, LoseWriteConnection, AbortConnection) or closed.
+    /// </summary>
+    public unsafe void Write(ReadOnlySpan<byte> data)
+    {
+        if (!_connected || _disconnecting || _aborting || _writeShutdownRequested || data.IsEmpty) return;
+
+        // Not with a pull producer: it is asked for more only as buffered output drains.
+        if (WriteThrough && _output.IsEmpty && !_writing && _pendingLoss is null && (_producer is null || _streaming))
+        {
+            nint sent;
+            Errno errno;
+            fixed (byte* p = data)
+            {
+                do
+                {
+                    sent = Syscalls.Send(_fd, p, data.Length, out errno);
+                }
+                while (sent < 0 && errno == Errno.EINTR);
+            }
+            if (sent == data.Length) return;
+            if (sent < 0)
+            {
+                if (!errno.IsWouldBlock)
+                {
+                    // Reported from the loop: the caller may be inside DataReceived.
+                    FailFromLoop(ConnectionErrorMapping.ForEstablished(errno));
+                    return;
+                }
+                sent = 0;
+            }
+            _output.Append(data[(int)sent..]);
+            // The kernel is full: wait for writability rather than retrying at the flush.
+            StartWriting();
+        }
+        else
+        {
+            _output.Append(data);
+            if (!_writing) RequestFlush();
+        }
+        PauseProducerIfOverHighWater();
+    }
+
+    /// <summary>Queues every segment of <paramref name="data"/>, in order.</summary>
+    public void WriteSequence(ReadOnlySequence<byte> data)
+    {
+        if (data.IsSingleSegment)
+        {
+            Write(data.FirstSpan);
+            return;
+        }
+        foreach (var segment in data) Write(segment.Span);
+    }
+
+    /// <summary>Closes after every pending byte is sent; the protocol then sees <see cref="ConnectionDone"/>.</summary>
+    public void LoseConnection()
+    {
+        if (!_connected || _disconnecting || _aborting) return;
+        _disconnecting = true;
+        StopReading();
+        RequestFlush();
+    }
+
+    /// <summary>Sends FIN once pending bytes are sent; reading goes on. Later writes are dropped.</summary>
+    public void LoseWriteConnection()
+    {
+        if (!_connected || _disconnecting || _aborting || _writeShutdownRequested) return;
+        _writeShutdownRequested = true;
+        RequestFlush();
+    }
+
+    /// <summary>Drops pending output and closes with RST; the protocol sees <see cref="ConnectionAborted"/> from the loop.</summary>
+    public void AbortConnection()
+    {
+        if (!_connected || _aborting) return;
+        _aborting = true;
+        StopReading();
+        StopWriting();
+        _output.Clear();
+        _pendingLoss = new ConnectionAborted();
+        RequestFlush();
+    }
+
+    /// <summary>End of the loop iteration: send what was gathered, and finish a requested close.</summary>
+    public void FlushPending()
+    {
+        _flushRequested = false;
+        if (_lost) return;
+        if (_pendingLoss is not null)
+        {
+            Disconnect(_pendingLoss);
+            return;
+        }
+        // Waiting for writability: sending now would only meet EAGAIN again; DoWrite will do it.
+        if (_writing) return;
+        _flushing = true;
+        Exception? reason;
+        try
+        {
+            reason = SendPending();
+        }
+        finally
+        {
+            _flushing = false;
+        }
+        if (reason is not null) Disconnect(reason);
+    }
+
+    /// <summary>The kernel takes data again: send what is pending (and end the connection here if that ends it).</summary>
+    public Exception? DoWrite()
+    {
+        if (_lost) return null;
+        var reason = _pendingLoss ?? SendPending();
+        if (reason is not null) Disconnect(reason);
+        return null;
+    }
+
+    /// <summary>
+    /// Sends until the output is empty or the kernel refuses more, then keeps writability interest
+    /// only if bytes remain, resumes a waiting producer, and finishes a requested close.
+    /// </summary>
+    private Exception? SendPending()
+    {
+        var error = SendOutput();
+        if (error is not null) return error;
+
+        if (_producer is not null && _output.Length <= LowWaterMark && (!_streaming || _producerPaused))
+        {
+            _producerPaused = false;
+            try
+            {
+                if (_producer is IPushProducer push && _streaming) push.ResumeProducing();
+                else ((IPullProducer)_producer).ResumeProducing();
+            }
+            catch (Exception ex)
+            {
+                LogUserError(ex, "ResumeProducing");
+                return ex;
+            }
+            if (_pendingLoss is not null) return _pendingLoss;
+        }
+
+        if (!_output.IsEmpty)
+        {
+            StartWriting();
+            return null;
+        }
+        StopWriting();
+
+        if (_disconnecting) return new ConnectionDone();
+        if (_writeShutdownRequested && !_writeClosed) return CloseWriteSide();
+        return null;
+    }
+
+    /// <summary>One send(2) for a single segment, writev(2) for several, repeated until done or refused.</summary>
+    private unsafe Exception? SendOutput()
+    {
+        var vectors = stackalloc IoVec[OutputBuffer.MaxGather];
+        while (!_output.IsEmpty)
+        {
+            var count = _output.Gather(new Span<IoVec>(vectors, OutputBuffer.MaxGather));
+            nint requested = 0;
+            for (var i = 0; i < count; i++) requested += (nint)vectors[i].Length;
+
+            Errno errno;
+            var sent = count == 1
+                ? Syscalls.Send(_fd, vectors[0].Base, requested, out errno)
+                : Syscalls.Writev(_fd, vectors, count, out errno);
+            if (sent < 0)
+            {
+                if (errno.IsWouldBlock) return null;
+                if (errno == Errno.EINTR) continue;
+                return ConnectionErrorMapping.ForEstablished(errno);
+            }
+            _output.Consume(sent);
+            if (sent < requested) return null; // the kernel's buffer is full
+        }
+        return null;
+    }
+
+    private Exception? CloseWriteSide()
+    {
+        _writeClosed = true;
+        Syscalls.Shutdown(_fd, SocketShutdown.Send, out _);
+        if (_protocol is IHalfCloseableProtocol halfCloseable)
+        {
+            try
+            {
+                halfCloseable.WriteConnectionLost();
+            }
+            catch (Exception ex)
+            {
+                LogUserError(ex, "WriteConnectionLost");
+                return ex;
+            }
+        }
+        // Both directions are now closed: nothing more can happen on this connection.
+        return _readClosed ? new ConnectionDone() : null;
+    }
+}

@@ -1,0 +1,241 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Reactor.Core;
+using Reactor.Core.Internal;
+using Reactor.Defer;
+using Reactor.Native;
+using Reactor.Net.Internal;
+using Reactor.Protocols;
+
+namespace Reactor.Net.Stream;
+
+/// <summary>
+/// A connected stream socket driven by the reactor: the part of TCP that UNIX sockets and TLS
+/// share (Twisted's <c>FileDescriptor</c> + <c>tcp.Connection</c>). It reads into the reactor's
+/// shared buffer and hands each chunk to the protocol, gathers writes into pooled segments,
+/// flushes them at the end of the loop iteration (or writes through when nothing is pending),
+/// asks for writability only while the kernel refuses data, and reports the connection's end once.
+/// </summary>
+/// <remarks>
+/// Threading: every member runs on the reactor thread. Protocol callbacks are never re-entered:
+/// closes and errors found while user code runs are delivered from the loop afterwards.
+/// </remarks>
+internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer, IReadDescriptor, IWriteDescriptor, IFlushable
+{
+    /// <summary>The reactor this connection lives on.</summary>
+    protected readonly ITransportHost Host;
+
+    /// <summary>The kernel seam.</summary>
+    protected readonly ISyscalls Syscalls;
+
+    private readonly OutputBuffer _output = new();
+    private int _fd;
+    private IProtocol _protocol = DetachedProtocol.Instance;
+
+    // Life cycle: connected from Start until ConnectionLost; lost is set once, before the protocol hears.
+    private bool _connected;
+    private bool _lost;
+
+    // Close requests, each finished from the loop (never inside the caller's user code).
+    private bool _disconnecting;          // LoseConnection: flush, then close with ConnectionDone
+    private bool _aborting;               // AbortConnection: drop output, RST, ConnectionAborted
+    private bool _writeShutdownRequested; // LoseWriteConnection: flush, then shutdown(SHUT_WR)
+    private bool _writeClosed;            // shutdown(SHUT_WR) done
+    private bool _readClosed;             // the peer's FIN was delivered as ReadConnectionLost
+    private Exception? _pendingLoss;      // a reason found during user code, delivered at the flush
+
+    // Reactor registrations, tracked so that no redundant selector call is made.
+    private bool _reading;
+    private bool _writing;
+    private bool _pausedByProtocol;
+    private bool _flushRequested;
+    private bool _flushing;
+
+    /// <summary>Wraps the connected, non-blocking descriptor <paramref name="fd"/>.</summary>
+    protected StreamTransport(ITransportHost host, int fd)
+    {
+        Host = host;
+        Syscalls = host.Syscalls;
+        _fd = fd;
+        WriteThrough = DefaultWriteThrough;
+    }
+
+    /// <summary>
+    /// Whether a write with nothing pending goes straight to send(2) (true), or is always gathered
+    /// and flushed once at the end of the loop iteration (false). See notes/tcp.md for the numbers.
+    /// </summary>
+    internal static bool DefaultWriteThrough { get; set; } = true;
+
+    /// <summary>This transport's write strategy (see <see cref="DefaultWriteThrough"/>).</summary>
+    internal bool WriteThrough { get; set; }
+
+    /// <inheritdoc/>
+    public int FileDescriptor => _fd;
+
+    /// <summary>The protocol attached by <see cref="Start"/>.</summary>
+    public IProtocol Protocol => _protocol;
+
+    /// <summary>True from <see cref="Start"/> until the connection is lost.</summary>
+    public bool Connected => _connected;
+
+    /// <summary>True once LoseConnection or AbortConnection was called.</summary>
+    public bool Disconnecting => _disconnecting || _aborting;
+
+    /// <inheritdoc/>
+    public abstract EndPoint GetPeer();
+
+    /// <inheritdoc/>
+    public abstract EndPoint GetHost();
+
+    /// <summary>
+    /// Attaches <paramref name="protocol"/>, starts reading, and calls its <c>MakeConnection</c>.
+    /// An exception from it is logged and closes the connection with it as the reason.
+    /// </summary>
+    public void Start(IProtocol protocol)
+    {
+        _protocol = protocol;
+        _connected = true;
+        StartReading();
+        try
+        {
+            protocol.MakeConnection(this);
+        }
+        catch (Exception ex)
+        {
+            LogUserError(ex, "MakeConnection");
+            FailFromLoop(ex);
+        }
+    }
+
+    /// <summary>Called after the protocol heard that the connection was lost (a client tells its connector).</summary>
+    protected virtual void OnConnectionLost(Failure reason) { }
+
+    /// <summary>
+    /// The connection is over: closes the socket (RST when aborted), stops a registered producer,
+    /// and tells the protocol, exactly once.
+    /// </summary>
+    public void ConnectionLost(Failure reason)
+    {
+        if (_lost) return;
+        _lost = true;
+        _connected = false;
+        StopReading();
+        StopWriting();
+        _output.Clear();
+        CloseSocket(orderly: reason.Value is not ConnectionAborted);
+
+        var producer = _producer;
+        _producer = null;
+        if (producer is not null)
+        {
+            try
+            {
+                producer.StopProducing();
+            }
+            catch (Exception ex)
+            {
+                LogUserError(ex, "StopProducing");
+            }
+        }
+
+        try
+        {
+            _protocol.ConnectionLost(reason);
+        }
+        catch (Exception ex)
+        {
+            LogUserError(ex, "ConnectionLost");
+        }
+        OnConnectionLost(reason);
+    }
+
+    /// <summary>
+    /// Drops the descriptor from the reactor and reports <paramref name="reason"/>. DoRead and DoWrite
+    /// end the connection through here rather than by returning the reason: the transport may have
+    /// changed its own registrations while user code ran, and the loop only acts on a returned
+    /// reason while the registration it dispatched is unchanged.
+    /// </summary>
+    private void Disconnect(Exception reason)
+    {
+        StopReading();
+        StopWriting();
+        ConnectionLost(new Failure(reason));
+    }
+
+    /// <summary>Records a reason found while user code runs; the loop delivers it after the code returns.</summary>
+    private void FailFromLoop(Exception reason)
+    {
+        _pendingLoss ??= reason;
+        RequestFlush();
+    }
+
+    private void CloseSocket(bool orderly)
+    {
+        var fd = _fd;
+        if (fd < 0) return;
+        _fd = -1;
+        if (orderly)
+        {
+            // A FIN even if another process shares the descriptor (Twisted does the same).
+            Syscalls.Shutdown(fd, SocketShutdown.Both, out _);
+        }
+        else
+        {
+            SocketOptions.SetResetOnClose(Syscalls, fd);
+        }
+        Syscalls.Close(fd, out _);
+    }
+
+    private void StartReading()
+    {
+        if (_reading || _lost) return;
+        _reading = true;
+        Host.AddReader(this);
+    }
+
+    private void StopReading()
+    {
+        if (!_reading) return;
+        _reading = false;
+        Host.RemoveReader(this);
+    }
+
+    private void StartWriting()
+    {
+        if (_writing || _lost) return;
+        _writing = true;
+        Host.AddWriter(this);
+    }
+
+    private void StopWriting()
+    {
+        if (!_writing) return;
+        _writing = false;
+        Host.RemoveWriter(this);
+    }
+
+    private void RequestFlush()
+    {
+        // While flushing, more work is picked up by writability (see Flush), not by a new request.
+        if (_flushRequested || _flushing || _lost) return;
+        _flushRequested = true;
+        Host.RequestFlush(this);
+    }
+
+    /// <summary>Logs an exception thrown by user code, with its stack.</summary>
+    protected void LogUserError(Exception ex, string callback) =>
+        Host.Logger.LogError(ex, "Unhandled exception in {Callback} of {Protocol} on {Transport}; closing the connection", callback, _protocol.GetType().FullName, GetType().Name);
+
+    /// <summary>Stands in for a protocol before <see cref="Start"/>, and for a refused client connection.</summary>
+    internal sealed class DetachedProtocol : IProtocol
+    {
+        public static readonly DetachedProtocol Instance = new();
+
+        public void MakeConnection(ITransport transport) { }
+
+        public void DataReceived(ReadOnlySpan<byte> data) { }
+
+        public void ConnectionLost(Failure reason) { }
+    }
+}

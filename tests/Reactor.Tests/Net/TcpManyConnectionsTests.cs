@@ -1,0 +1,39 @@
+using Reactor.Core;
+using Reactor.Protocols;
+using Reactor.Selectors;
+using Reactor.Tests.Core;
+
+namespace Reactor.Tests.Net;
+
+[TestFixtureSource(typeof(NetBackends), nameof(NetBackends.Available))]
+public sealed class TcpManyConnectionsTests(SelectorKind kind)
+{
+    [Test]
+    public void AThousandConcurrentConnectionsEchoCorrectly()
+    {
+        const int count = 1000;
+        // Both ends live in this process: 2,000 descriptors, past select(2)'s FD_SETSIZE of 1,024.
+        if (kind == SelectorKind.Select) Assert.Ignore("select(2) only watches descriptors below 1024.");
+
+        using var reactor = NetTesting.CreateReactor(kind, new CapturingLogger());
+        var port = reactor.ListenTcp(0, Factory.For<EchoProtocol>(), backlog: 4096, @interface: "127.0.0.1");
+        var clients = new RecordingProtocol[count];
+        var expected = new byte[count][];
+        for (var i = 0; i < count; i++)
+        {
+            // Each client sends its own number and some bytes that depend on it.
+            var message = new byte[64 + i % 100];
+            BitConverter.TryWriteBytes(message, i);
+            for (var j = 4; j < message.Length; j++) message[j] = (byte)(i * 7 + j);
+            expected[i] = message;
+            clients[i] = new RecordingProtocol { OnConnectionMade = p => p.Transport.Write(message) };
+            var client = clients[i];
+            reactor.ConnectTcp("127.0.0.1", NetTesting.PortOf(port), new RecordingClientFactory(() => client));
+        }
+
+        reactor.RunUntil(() => clients.All(c => c.Received.Length >= 64 + 0) && Enumerable.Range(0, count).All(i => clients[i].Received.Length == expected[i].Length),
+            "every client's echo", TimeSpan.FromSeconds(60));
+        for (var i = 0; i < count; i++) Assert.That(clients[i].Received.ToArray(), Is.EqualTo(expected[i]), $"client {i}");
+        Assert.That(clients.All(c => c.Connected), Is.True, "all still connected");
+    }
+}
