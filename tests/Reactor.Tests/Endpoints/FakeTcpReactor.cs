@@ -11,8 +11,28 @@ namespace Reactor.Tests.Endpoints;
 /// An IReactorTcp that records what endpoints ask of it. Connection attempts stay pending until the
 /// test completes or fails them, so races are driven deterministically (Twisted's MemoryReactor).
 /// </summary>
-internal sealed class FakeTcpReactor : IReactorTcp, IReactorTime
+internal sealed class FakeTcpReactor : IReactorTcp, IReactorUnix, IReactorTime
 {
+    public List<(string Path, IProtocolFactory Factory, int Backlog, UnixFileMode Mode, bool WantPid)> UnixListens { get; } = [];
+
+    public List<(string Path, ClientFactory Factory, TimeSpan? Timeout, bool CheckPid)> UnixConnects { get; } = [];
+
+    public IListeningPort ListenUnix(string path, IProtocolFactory factory, int backlog = IReactorTcp.DefaultBacklog, UnixFileMode mode = IReactorUnix.DefaultMode, bool wantPid = false)
+    {
+        UnixListens.Add((path, factory, backlog, mode, wantPid));
+        if (ListenError is not null) throw ListenError;
+        return new FakePort(new IPEndPoint(IPAddress.Loopback, 0));
+    }
+
+    public IConnector ConnectUnix(string path, ClientFactory factory, TimeSpan? timeout = null, bool checkPid = false)
+    {
+        UnixConnects.Add((path, factory, timeout, checkPid));
+        var connector = new FakeConnector("127.0.0.1", 1, factory, timeout, null, _clock.Now);
+        Connectors.Add(connector);
+        factory.StartedConnecting(connector);
+        return connector;
+    }
+
     private readonly Clock _clock;
 
     public FakeTcpReactor(Clock? clock = null) => _clock = clock ?? new Clock();

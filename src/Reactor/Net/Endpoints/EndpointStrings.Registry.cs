@@ -7,10 +7,12 @@ public static partial class EndpointStrings
     {
         ["tcp"] = ParseTcpServer,
         ["tcp6"] = ParseTcp6Server,
+        ["unix"] = ParseUnixServer,
     };
 
     private static readonly Dictionary<string, Func<object, EndpointDescription, IStreamClientEndpoint>> ClientParsers = new()
     {
         ["tcp"] = ParseTcpClient,
+        ["unix"] = ParseUnixClient,
     };
 }

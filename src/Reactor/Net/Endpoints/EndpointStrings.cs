@@ -16,8 +16,10 @@ public static partial class EndpointStrings
     /// <list type="bullet">
     /// <item><c>tcp:PORT[:interface=IPV4][:backlog=N]</c> — <see cref="Tcp4ServerEndpoint"/></item>
     /// <item><c>tcp6:PORT[:interface=IPV6][:backlog=N]</c> — <see cref="Tcp6ServerEndpoint"/> (escape the colons: <c>interface=\:\:1</c>)</item>
+    /// <item><c>unix:PATH[:mode=OCTAL][:backlog=N][:lockfile=0|1]</c> — <see cref="UnixServerEndpoint"/> (mode 666 and lockfile 1 by default, as Twisted)</item>
     /// </list>
-    /// <c>PORT</c> may also be written <c>port=PORT</c>; backlog defaults to <see cref="IReactorTcp.DefaultBacklog"/>.
+    /// <c>PORT</c> may also be written <c>port=PORT</c>, <c>PATH</c> <c>address=PATH</c>; backlog defaults to <see cref="IReactorTcp.DefaultBacklog"/>
+    /// (Twisted: 50).
     /// </summary>
     /// <param name="reactor">The reactor the endpoint uses; it must implement the interface the type needs (<see cref="IReactorTcp"/> for tcp).</param>
     /// <param name="description">The endpoint description.</param>
@@ -40,6 +42,7 @@ public static partial class EndpointStrings
     /// Builds a client endpoint from <paramref name="description"/>. Forms:
     /// <list type="bullet">
     /// <item><c>tcp:host=HOST:port=PORT[:timeout=SECONDS][:bindAddress=IP]</c>, or <c>tcp:HOST:PORT</c> — <see cref="Tcp4ClientEndpoint"/></item>
+    /// <item><c>unix:path=PATH[:timeout=SECONDS][:lockfile=0|1]</c>, or <c>unix:PATH</c> — <see cref="UnixClientEndpoint"/> (lockfile 0 by default)</item>
     /// </list>
     /// </summary>
     /// <param name="reactor">The reactor the endpoint uses; it must implement the interface the type needs.</param>

@@ -118,9 +118,9 @@ internal sealed class EndpointArguments
             return fallback;
         }
         var text = segment.Value;
-        if (text.Length is 0 or > 5 || text.Any(c => c is < '0' or > '7'))
+        if (text.Length is 0 or > 4 || text.Any(c => c is < '0' or > '7') || Convert.ToInt32(text, 8) > 511 /* 0777 */)
         {
-            throw Error(segment, $"\"{name}\" must be an octal file mode such as 660, not \"{text}\".");
+            throw Error(segment, $"\"{name}\" must be an octal file mode from 0 to 777, such as 660, not \"{text}\".");
         }
         return Convert.ToInt32(text, 8);
     }
