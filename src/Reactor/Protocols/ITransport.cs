@@ -22,6 +22,17 @@ public interface ITransport : IConsumer, IPushProducer
     /// </summary>
     void LoseConnection();
 
+    /// <summary>
+    /// True once <see cref="LoseConnection"/> (or an abort) has been called on this transport
+    /// (Twisted's <c>transport.disconnecting</c>). Framing receivers stop delivering the rest of a
+    /// read once it is true, since nothing they write any more can reach the peer.
+    /// </summary>
+    /// <remarks>
+    /// Defaults to false for transports that do not track it; every transport in this library
+    /// overrides it.
+    /// </remarks>
+    bool Disconnecting => false;
+
     /// <summary>The address of the other side.</summary>
     EndPoint GetPeer();
 

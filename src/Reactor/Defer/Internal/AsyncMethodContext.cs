@@ -36,7 +36,6 @@ internal sealed class AsyncMethodRun<T>
     internal readonly AsyncMethodContext Context = new();
     internal readonly Deferred<T> Deferred;
     private Deferred<T> _target;
-    private Task<T>? _task;
 
     internal AsyncMethodRun()
     {
@@ -62,13 +61,16 @@ internal sealed class AsyncMethodRun<T>
             Complete(task);
             return;
         }
-        _task = task;
-        // ConfigureAwait(false): complete the Deferred where the method finished (the reactor thread, when
-        // its last await resumed there) rather than posting another hop.
-        task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(OnTaskCompleted);
+        // Complete the Deferred synchronously where the method finished (the reactor thread, when its last
+        // await resumed there). An awaiter continuation would not do: with a SynchronizationContext current,
+        // the runtime refuses to inline it and queues it to the thread pool.
+        task.ContinueWith(
+            static (t, state) => ((AsyncMethodRun<T>)state!).Complete(t),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
-
-    private void OnTaskCompleted() => Complete(_task!);
 
     private void Complete(Task<T> task) => TaskOutcome.Fire(_target, task);
 }
