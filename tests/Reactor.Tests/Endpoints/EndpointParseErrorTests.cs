@@ -45,7 +45,7 @@ public class EndpointParseErrorTests
         // Twisted: ParserTests.test_unknownType / ServerStringTests.test_unknownType ("bogus-type:nothing").
         var e = Assert.Throws<EndpointParseError>(() => EndpointStrings.ServerFromString(Reactor, "bogus-type:nothing"))!;
         Assert.That(e.Segment, Is.EqualTo("bogus-type"));
-        Assert.That(e.Message, Does.Contain("unknown server endpoint type \"bogus-type\"").And.Contain("known types: tcp, tcp6, unix"));
+        Assert.That(e.Message, Does.Contain("unknown server endpoint type \"bogus-type\"").And.Contain("known types: tcp, tcp6, unix, ssl"));
         var c = Assert.Throws<EndpointParseError>(() => EndpointStrings.ClientFromString(Reactor, "bogus-type:nothing"))!;
         Assert.That(c.Message, Does.Contain("unknown client endpoint type"));
     }

@@ -3,6 +3,8 @@ using System.Net;
 using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Net;
+using Reactor.Net.Tls;
+using Reactor.Net.Resolution;
 using Reactor.Protocols;
 
 namespace Reactor.Tests.Endpoints;
@@ -11,8 +13,33 @@ namespace Reactor.Tests.Endpoints;
 /// An IReactorTcp that records what endpoints ask of it. Connection attempts stay pending until the
 /// test completes or fails them, so races are driven deterministically (Twisted's MemoryReactor).
 /// </summary>
-internal sealed class FakeTcpReactor : IReactorTcp, IReactorUnix, IReactorTime
+internal sealed class FakeTcpReactor : IReactorTcp, IReactorUnix, IReactorSsl, IReactorTime, IReactorPluggableNameResolver
 {
+    public IHostnameResolver NameResolver { get; private set; } = new Reactor.Tests.Resolution.ScriptedResolver();
+
+    public IHostnameResolver InstallNameResolver(IHostnameResolver resolver)
+    {
+        var previous = NameResolver;
+        NameResolver = resolver;
+        return previous;
+    }
+
+    public List<(int Port, IProtocolFactory Factory, TlsServerOptions Options, int Backlog, string? Interface)> SslListens { get; } = [];
+
+    public List<(string Host, int Port, ClientFactory Factory, TlsClientOptions Options, TimeSpan? Timeout, IPEndPoint? BindAddress)> SslConnects { get; } = [];
+
+    public IListeningPort ListenSsl(int port, IProtocolFactory factory, TlsServerOptions options, int backlog = IReactorTcp.DefaultBacklog, string? @interface = null)
+    {
+        SslListens.Add((port, factory, options, backlog, @interface));
+        return new FakePort(new IPEndPoint(IPAddress.Loopback, port));
+    }
+
+    public IConnector ConnectSsl(string host, int port, ClientFactory factory, TlsClientOptions options, TimeSpan? timeout = null, IPEndPoint? bindAddress = null)
+    {
+        SslConnects.Add((host, port, factory, options, timeout, bindAddress));
+        return ConnectTcp(host, port, factory, timeout, bindAddress);
+    }
+
     public List<(string Path, IProtocolFactory Factory, int Backlog, UnixFileMode Mode, bool WantPid)> UnixListens { get; } = [];
 
     public List<(string Path, ClientFactory Factory, TimeSpan? Timeout, bool CheckPid)> UnixConnects { get; } = [];

@@ -233,8 +233,7 @@ public class HappyEyeballsTests
             Assert.That(() => new HostnameEndpoint(_reactor, "h", 0, clock: _clock, resolver: _resolver), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("port"));
             Assert.That(() => new HostnameEndpoint(_reactor, "h", 1, attemptDelay: TimeSpan.FromSeconds(-1), clock: _clock, resolver: _resolver),
                 Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("attemptDelay"));
-            Assert.That(() => new HostnameEndpoint(_reactor, "h", 1), Throws.ArgumentException.With.Property("ParamName").EqualTo("resolver"),
-                "a reactor that is neither pluggable nor able to CallFromThread needs an explicit resolver");
+            Assert.That(new HostnameEndpoint(_reactor, "h", 1).Resolver, Is.SameAs(_reactor.NameResolver), "the reactor's pluggable resolver by default");
         });
     }
 }

@@ -11,8 +11,9 @@ public sealed class EndpointParseError : FormatException
     /// <param name="segment">The <c>:</c>-separated segment at fault, as written (escapes included), or null when the fault is the string as a whole.</param>
     /// <param name="problem">What is wrong, in a sentence.</param>
     /// <param name="acceptedKeys">The keys the endpoint type accepts, or empty when no type was recognised.</param>
-    public EndpointParseError(string description, string? segment, string problem, IReadOnlyList<string>? acceptedKeys = null)
-        : base(Compose(description, segment, problem, acceptedKeys ?? []))
+    /// <param name="inner">The error behind it, e.g. a certificate file that could not be read.</param>
+    public EndpointParseError(string description, string? segment, string problem, IReadOnlyList<string>? acceptedKeys = null, Exception? inner = null)
+        : base(Compose(description, segment, problem, acceptedKeys ?? []), inner)
     {
         Description = description;
         Segment = segment;

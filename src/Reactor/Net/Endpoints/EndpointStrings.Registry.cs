@@ -8,11 +8,14 @@ public static partial class EndpointStrings
         ["tcp"] = ParseTcpServer,
         ["tcp6"] = ParseTcp6Server,
         ["unix"] = ParseUnixServer,
+        ["ssl"] = ParseSslServer,
     };
 
     private static readonly Dictionary<string, Func<object, EndpointDescription, IStreamClientEndpoint>> ClientParsers = new()
     {
         ["tcp"] = ParseTcpClient,
         ["unix"] = ParseUnixClient,
+        ["ssl"] = ParseSslClient,
+        ["tls"] = ParseTlsClient,
     };
 }

@@ -17,6 +17,8 @@ public static partial class EndpointStrings
     /// <item><c>tcp:PORT[:interface=IPV4][:backlog=N]</c> — <see cref="Tcp4ServerEndpoint"/></item>
     /// <item><c>tcp6:PORT[:interface=IPV6][:backlog=N]</c> — <see cref="Tcp6ServerEndpoint"/> (escape the colons: <c>interface=\:\:1</c>)</item>
     /// <item><c>unix:PATH[:mode=OCTAL][:backlog=N][:lockfile=0|1]</c> — <see cref="UnixServerEndpoint"/> (mode 666 and lockfile 1 by default, as Twisted)</item>
+    /// <item><c>ssl:PORT[:privateKey=KEY.pem][:certKey=CERT.pem][:extraCertChain=CHAIN.pem][:interface=IP][:backlog=N]</c> — <see cref="Ssl4ServerEndpoint"/>
+    /// (privateKey defaults to server.pem, certKey to the privateKey file; the files are read now)</item>
     /// </list>
     /// <c>PORT</c> may also be written <c>port=PORT</c>, <c>PATH</c> <c>address=PATH</c>; backlog defaults to <see cref="IReactorTcp.DefaultBacklog"/>
     /// (Twisted: 50).
@@ -43,6 +45,9 @@ public static partial class EndpointStrings
     /// <list type="bullet">
     /// <item><c>tcp:host=HOST:port=PORT[:timeout=SECONDS][:bindAddress=IP]</c>, or <c>tcp:HOST:PORT</c> — <see cref="Tcp4ClientEndpoint"/></item>
     /// <item><c>unix:path=PATH[:timeout=SECONDS][:lockfile=0|1]</c>, or <c>unix:PATH</c> — <see cref="UnixClientEndpoint"/> (lockfile 0 by default)</item>
+    /// <item><c>ssl:host=HOST:port=PORT[:hostname=NAME][:caCertsDir=DIR][:certKey=CERT.pem][:privateKey=KEY.pem][:timeout=S][:bindAddress=IP]</c> — <see cref="Ssl4ClientEndpoint"/></item>
+    /// <item><c>tls:HOST:PORT[:trustRoots=DIR][:certificate=CERT.pem][:privateKey=KEY.pem][:timeout=S][:bindAddress=IP][:endpoint=DESCRIPTION]</c> —
+    /// <see cref="TlsClientEndpoint"/> over a <see cref="HostnameEndpoint"/> (or over the escaped description given by endpoint=)</item>
     /// </list>
     /// </summary>
     /// <param name="reactor">The reactor the endpoint uses; it must implement the interface the type needs.</param>

@@ -188,6 +188,22 @@ internal sealed class EndpointArguments
         new(_description.Text, segment.Text, problem, _acceptedKeys);
 
     /// <summary>An error about the named parameter's segment listing the accepted keys.</summary>
-    public EndpointParseError Error(string name, string problem) =>
-        new(_description.Text, _bound.TryGetValue(name, out var s) ? s.Text : null, problem, _acceptedKeys);
+    public EndpointParseError Error(string name, string problem, Exception? inner = null) =>
+        new(_description.Text, _bound.TryGetValue(name, out var s) ? s.Text : null, problem, _acceptedKeys, inner);
+
+    /// <summary>
+    /// Runs a loader (reading a certificate file, say) for the named parameter, turning its failure
+    /// into a parse error about that parameter's segment.
+    /// </summary>
+    public T Load<T>(string name, string what, Func<T> load)
+    {
+        try
+        {
+            return load();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or System.Security.Cryptography.CryptographicException)
+        {
+            throw Error(name, $"cannot load {what}: {e.Message}", e);
+        }
+    }
 }
