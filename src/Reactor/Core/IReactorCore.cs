@@ -1,3 +1,5 @@
+using Reactor.Defer;
+
 namespace Reactor.Core;
 
 /// <summary>Running and stopping a reactor, and its system events (Twisted's <c>IReactorCore</c>).</summary>
@@ -49,6 +51,17 @@ public interface IReactorCore
     /// </summary>
     /// <returns>A handle for <see cref="RemoveSystemEventTrigger"/>.</returns>
     SystemEventTrigger AddSystemEventTrigger(TriggerPhase phase, SystemEvent systemEvent, Action action);
+
+    /// <summary>
+    /// Like <see cref="AddSystemEventTrigger(TriggerPhase, SystemEvent, Action)"/>, for a trigger that
+    /// may return a Deferred. In the <see cref="TriggerPhase.Before"/> phase, the during and after
+    /// phases wait until every returned Deferred has fired — so a "before shutdown" trigger can
+    /// finish asynchronous work (flush, say goodbye) while the loop keeps running, and
+    /// <see cref="Run"/> returns only after it. A Deferred that fails is logged (its failure is
+    /// consumed) and the event goes on. In the other phases the Deferred is not waited on.
+    /// </summary>
+    /// <returns>A handle for <see cref="RemoveSystemEventTrigger"/>.</returns>
+    SystemEventTrigger AddSystemEventTrigger(TriggerPhase phase, SystemEvent systemEvent, Func<Deferred<object?>?> trigger);
 
     /// <summary>Removes a trigger before it runs.</summary>
     /// <exception cref="ArgumentException">The trigger was already removed or has already run.</exception>

@@ -15,8 +15,18 @@ public sealed partial class ReactorLoop
         ThrowIfDisposed();
         int slot = SlotForAdding(reader, nameof(reader));
         ref var s = ref _descriptors[slot];
+        var previous = s.Reader;
+        uint generation = s.Generation;
         s.Reader = reader;
-        SetInterest(slot, s.Interest | Interest.Read);
+        try
+        {
+            SetInterest(slot, s.Interest | Interest.Read);
+        }
+        catch
+        {
+            if (StillSame(slot, generation)) _descriptors[slot].Reader = previous;
+            throw;
+        }
     }
 
     /// <inheritdoc/>
@@ -28,8 +38,18 @@ public sealed partial class ReactorLoop
         ThrowIfDisposed();
         int slot = SlotForAdding(writer, nameof(writer));
         ref var s = ref _descriptors[slot];
+        var previous = s.Writer;
+        uint generation = s.Generation;
         s.Writer = writer;
-        SetInterest(slot, s.Interest | Interest.Write);
+        try
+        {
+            SetInterest(slot, s.Interest | Interest.Write);
+        }
+        catch
+        {
+            if (StillSame(slot, generation)) _descriptors[slot].Writer = previous;
+            throw;
+        }
     }
 
     /// <inheritdoc/>

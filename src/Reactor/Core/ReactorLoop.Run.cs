@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using Reactor.Core.Internal;
+using Reactor.Defer;
 
 namespace Reactor.Core;
 
@@ -22,6 +24,7 @@ public sealed partial class ReactorLoop
         _started = true;
         _stopping = false;
         _stopRequested = false;
+        var signalHandlers = _installSignalHandlers ? RegisterSignalHandlers() : null;
         try
         {
             // Running is set at the start of during-startup (Twisted's _reallyStartRunning):
@@ -43,8 +46,27 @@ public sealed partial class ReactorLoop
         {
             _started = false;
             _running = false;
+            if (signalHandlers is not null) foreach (var handler in signalHandlers) handler.Dispose();
             SynchronizationContext.SetSynchronizationContext(previousContext);
         }
+    }
+
+    /// <summary>SIGINT / SIGTERM stop the reactor gracefully (the signal arrives on another thread: hand it over).</summary>
+    private PosixSignalRegistration[] RegisterSignalHandlers()
+    {
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true; // we shut down ourselves, with triggers
+            CallFromThread(() =>
+            {
+                if (_started && !_stopping) Stop();
+            });
+        }
+        return
+        [
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal),
+        ];
     }
 
     /// <inheritdoc/>
@@ -102,8 +124,18 @@ public sealed partial class ReactorLoop
     }
 
     /// <inheritdoc/>
-    public SystemEventTrigger AddSystemEventTrigger(TriggerPhase phase, SystemEvent systemEvent, Action action) =>
-        _triggers.Add(phase, systemEvent, action);
+    public SystemEventTrigger AddSystemEventTrigger(TriggerPhase phase, SystemEvent systemEvent, Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return _triggers.Add(phase, systemEvent, action);
+    }
+
+    /// <inheritdoc/>
+    public SystemEventTrigger AddSystemEventTrigger(TriggerPhase phase, SystemEvent systemEvent, Func<Deferred<object?>?> trigger)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        return _triggers.Add(phase, systemEvent, trigger);
+    }
 
     /// <inheritdoc/>
     public void RemoveSystemEventTrigger(SystemEventTrigger trigger) => _triggers.Remove(trigger);

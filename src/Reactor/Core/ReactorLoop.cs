@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reactor.Core.Internal;
+using Reactor.Defer;
 using Reactor.Selectors;
 
 namespace Reactor.Core;
@@ -40,6 +41,7 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
     private readonly List<IFlushable> _flushQueue = new();
     private readonly ReactorSynchronizationContext _synchronizationContext;
     private readonly long _origin = Stopwatch.GetTimestamp();
+    private readonly bool _installSignalHandlers;
     private int _threadId;
     private bool _disposed;
 
@@ -53,6 +55,9 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
         Logger = options.Logger
             ?? options.LoggerFactory?.CreateLogger("Reactor.Core.ReactorLoop")
             ?? NullLogger.Instance;
+        // "Unhandled error in Deferred" reports go nowhere until someone gives Deferred a logger:
+        // the first reactor created with a logger lends it, unless the user already set one.
+        if (Logger is not NullLogger && Deferred.Logger is NullLogger) Deferred.Logger = Logger;
         _selector = options.SelectorFactory?.Invoke() ?? SelectorFactory.Create(options.Selector);
         // Pinned: the selector and the transports hand these to the kernel on every call.
         _events = GC.AllocateArray<SelectorEvent>(options.MaxEventsPerWait, pinned: true);
@@ -61,6 +66,7 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
         _triggers = new SystemEventTriggers(Logger);
         _synchronizationContext = new ReactorSynchronizationContext(this);
         _threadId = Environment.CurrentManagedThreadId;
+        _installSignalHandlers = options.InstallSignalHandlers;
     }
 
     /// <summary>Creates a reactor with its own selector (see <see cref="ReactorOptions.Selector"/>).</summary>

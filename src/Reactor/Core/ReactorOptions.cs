@@ -31,6 +31,14 @@ public sealed class ReactorOptions
     /// <summary>The most readiness events one wait collects. Default 1024.</summary>
     public int MaxEventsPerWait { get; init; } = 1024;
 
+    /// <summary>
+    /// When true, <see cref="ReactorLoop.Run"/> handles SIGINT and SIGTERM (Ctrl-C, kill) while it
+    /// runs by stopping the reactor gracefully — shutdown triggers run, descriptors are
+    /// disconnected — as Twisted's <c>run()</c> does. Off by default, because a process may run
+    /// several reactors or handle signals itself.
+    /// </summary>
+    public bool InstallSignalHandlers { get; init; }
+
     /// <summary>Builds the selector instead of <see cref="Selector"/>: for tests that inject one.</summary>
     internal Func<ISelector>? SelectorFactory { get; init; }
 }

@@ -16,7 +16,7 @@ public sealed class SystemEventTrigger
     /// <summary>The event the trigger runs for.</summary>
     public SystemEvent Event { get; }
 
-    /// <summary>An <see cref="Action"/>, or (before phase only) a function whose result may delay the next phases.</summary>
+    /// <summary>An <see cref="Action"/>, or a function returning a Deferred (which, in the before phase, delays the next phases).</summary>
     internal Delegate Callable { get; }
 
     /// <inheritdoc/>

@@ -32,7 +32,6 @@ public abstract partial class Deferred
     private int _paused;
     private bool _running;
     private bool _suppressAlreadyCalled;
-    private Deferred? _waitingOn;
     private Delegate? _canceller;
     private CallbackList _callbacks;
     private Type? _tailType;
@@ -84,6 +83,19 @@ public abstract partial class Deferred
     {
         ArgumentNullException.ThrowIfNull(exception);
         _chain.StartRunCallbacks(new Failure(exception));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="callback"/> once the chain has a result, on either path, and leaves the
+    /// result untouched (a <c>finally</c>) — for code that holds a Deferred of any result type, such as
+    /// a "before shutdown" trigger waiting for a Deferred to fire.
+    /// </summary>
+    /// <returns>This Deferred.</returns>
+    public Deferred AddBoth(Action callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        _chain.AddPair(CallbackPair.Both(callback, FinallyStep.Instance));
+        return this;
     }
 
     /// <summary>Stops the chain from running callbacks until a matching <see cref="Unpause"/>. Calls nest.</summary>
@@ -156,9 +168,10 @@ public abstract partial class Deferred
     {
         var c = _chain;
         var sb = new StringBuilder("<Deferred at 0x").Append(c.GetHashCode().ToString("x"));
-        if (c._waitingOn is not null)
+        if (c._called && c._result is Deferred awaited)
         {
-            sb.Append(" waiting on Deferred at 0x").Append(c._waitingOn.GetHashCode().ToString("x"));
+            // While waiting, the result slot holds the Deferred waited on (as in Twisted).
+            sb.Append(" waiting on Deferred at 0x").Append(awaited.GetHashCode().ToString("x"));
         }
         else if (c._called)
         {
@@ -241,7 +254,6 @@ public abstract partial class Deferred
         _canceller = null;
         _result = inner;
         _paused++;
-        _waitingOn = inner;
         inner.AddPair(new CallbackPair(this, ContinueStep.Instance, this, ContinueStep.Instance));
     }
 
@@ -264,7 +276,6 @@ public abstract partial class Deferred
             if (current._paused > 0) return;
 
             bool finished = true;
-            current._waitingOn = null;
             while (!current._callbacks.IsEmpty)
             {
                 CallbackPair pair = current._callbacks.TakeFirst();
@@ -318,7 +329,6 @@ public abstract partial class Deferred
                         // Not ready: wait on it. Its continuation link resumes us when it has a result.
                         current._result = inner;
                         current._paused++;
-                        current._waitingOn = inner;
                         inner._callbacks.Add(new CallbackPair(current, ContinueStep.Instance, current, ContinueStep.Instance));
                         break;
                     }

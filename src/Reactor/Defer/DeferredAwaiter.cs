@@ -26,6 +26,7 @@ public readonly struct DeferredAwaiter<T> : ICriticalNotifyCompletion
         if (_operation is null)
         {
             // Already fired: read the result in place; awaiting counts as handling a failure.
+            if (!_deferred.HasResult) throw new InvalidOperationException("The Deferred has no result yet; await it instead of calling GetResult.");
             result = _deferred.ChainResult;
             if (result is Failure) ((Deferred)_deferred).ClearUnhandledOfChain();
         }

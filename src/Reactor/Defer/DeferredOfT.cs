@@ -133,7 +133,7 @@ public class Deferred<T> : Deferred
     }
 
     /// <summary>Adds an action that runs on either path and leaves the result untouched (a <c>finally</c>).</summary>
-    public Deferred<T> AddBoth(Action callback)
+    public new Deferred<T> AddBoth(Action callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
         return Append<T>(CallbackPair.Both(callback, FinallyStep.Instance));

@@ -97,7 +97,8 @@ internal sealed unsafe class KqueueLibrary
         return null;
     }
 
-    private static bool TryOpen(string path, KeventAbi abi, out KqueueLibrary? library, out string? reason)
+    /// <summary>Loads kqueue/kevent from <paramref name="path"/>; false with a reason naming the path when it cannot.</summary>
+    internal static bool TryOpen(string path, KeventAbi abi, out KqueueLibrary? library, out string? reason)
     {
         library = null;
         if (!NativeLibrary.TryLoad(path, out IntPtr handle))

@@ -1,4 +1,5 @@
 using System.Net;
+using Reactor.Defer;
 using Reactor.Protocols;
 
 namespace Reactor.Testing;
@@ -58,8 +59,22 @@ public sealed class LoopbackPump
         }
     }
 
+    private readonly List<Deferred<object?>> _whenDisconnected = [];
+
     /// <summary>True once both protocols have been told the connection is gone.</summary>
     public bool BothDisconnected => ServerTransport.Disconnected && ClientTransport.Disconnected;
+
+    /// <summary>
+    /// A Deferred that fires (with null) once both protocols have been told the connection is
+    /// gone, as pumping reports it (Twisted's <c>loopbackAsync</c> result). Already fired if they have.
+    /// </summary>
+    public Deferred<object?> WhenBothDisconnected()
+    {
+        if (BothDisconnected) return Deferred.Succeed<object?>(null);
+        var d = new Deferred<object?>();
+        _whenDisconnected.Add(d);
+        return d;
+    }
 
     /// <summary>
     /// Connects <paramref name="server"/> and <paramref name="client"/>: the server's
@@ -121,7 +136,14 @@ public sealed class LoopbackPump
         moved |= Move(ClientTransport, ServerTransport);
         moved |= Move(ServerTransport, ClientTransport);
         if (moved) return true;
-        return CloseStep(ServerTransport, ClientTransport) || CloseStep(ClientTransport, ServerTransport);
+        var closed = CloseStep(ServerTransport, ClientTransport) || CloseStep(ClientTransport, ServerTransport);
+        if (closed && BothDisconnected && _whenDisconnected.Count > 0)
+        {
+            var waiting = _whenDisconnected.ToArray();
+            _whenDisconnected.Clear();
+            foreach (var d in waiting) d.Callback(null);
+        }
+        return closed;
     }
 
     // Asking a pull producer counts as progress, as the reactor keeps asking while one is

@@ -72,7 +72,7 @@ internal static unsafe class LoopTestKit
 
     public static int OpenDescriptorCount() => Directory.GetFiles("/proc/self/fd").Length;
 
-    public static IEnumerable<SelectorKind> Backends() => Reactor.Tests.Selectors.SelectorBackends.Available();
+    public static IEnumerable<SelectorKind> Backends() => SelectorFactory.Available;
 }
 
 /// <summary>A descriptor whose DoRead / DoWrite are given by the test; it records what the reactor tells it.</summary>

@@ -122,9 +122,30 @@ public class PooledTimerTests
         var calls = new List<IDelayedCall>();
         for (int i = 0; i < 100_000; i++) calls.Add(c.CallLater(S(i % 977), () => { }));
         Assert.That(c.Queue.Count, Is.EqualTo(100_000));
+        int peak = c.Queue.Capacity;
         foreach (var call in calls) call.Cancel();
         Assert.That(c.Queue.Count, Is.EqualTo(0));
+        Assert.That(c.Queue.Capacity, Is.LessThanOrEqualTo(peak / 32), "the cancels themselves give most memory back");
+        // Idle passes give back the rest, gradually.
+        for (int i = 0; i < 20 * 1024; i++) c.Advance(TimeSpan.Zero);
         Assert.That(c.Queue.Capacity, Is.LessThanOrEqualTo(64));
+    }
+
+    [Test]
+    public void HeapThatEmptiesAndRefillsEveryPassKeepsItsArray()
+    {
+        // A batch of timers per pass must not make the heap array shrink and regrow each time.
+        var c = new Clock();
+        var counter = new Counter();
+        for (int i = 0; i < 1000; i++) c.CallLater(TimeSpan.Zero, static (Counter k) => k.Value++, counter);
+        c.Advance(TimeSpan.Zero);
+        int capacity = c.Queue.Capacity;
+        for (int pass = 0; pass < 3000; pass++)
+        {
+            for (int i = 0; i < 1000; i++) c.CallLater(TimeSpan.Zero, static (Counter k) => k.Value++, counter);
+            c.Advance(TimeSpan.Zero);
+            Assert.That(c.Queue.Capacity, Is.EqualTo(capacity), $"pass {pass}");
+        }
     }
 
     [Test]

@@ -132,7 +132,7 @@ public class ReactorDescriptorTests(SelectorKind kind)
         var (a2, b2) = LoopTestKit.SocketPair(_fds);
         var first = new ScriptedDescriptor(a1);
         var second = new ScriptedDescriptor(a2);
-        // Whichever runs first removes the other (and closes its fd); the other must then not run.
+        // Whichever runs first removes the other; the other, already reported in the same batch, must then not run.
         first.OnRead = () => { _reactor.RemoveReader(second); LoopTestKit.Receive(a1); return null; };
         second.OnRead = () => { _reactor.RemoveReader(first); LoopTestKit.Receive(a2); return null; };
         _reactor.AddReader(first);

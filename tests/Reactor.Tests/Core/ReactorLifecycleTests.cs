@@ -317,3 +317,24 @@ public class ReactorLifecycleTests
         Assert.That(LoopTestKit.OpenDescriptorCount(), Is.EqualTo(before));
     }
 }
+
+/// <summary>ReactorOptions.InstallSignalHandlers: SIGINT stops the reactor gracefully (Twisted's run() installs the same).</summary>
+public class ReactorSignalTests
+{
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    private const int SIGINT = 2;
+
+    [Test]
+    public void SigintStopsARunningReactorWithShutdownTriggers()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) Assert.Ignore("POSIX signals only");
+        using var reactor = ReactorLoop.Create(new ReactorOptions { InstallSignalHandlers = true });
+        bool shutdownRan = false;
+        reactor.AddSystemEventTrigger(TriggerPhase.During, SystemEvent.Shutdown, () => shutdownRan = true);
+        reactor.CallWhenRunning(() => Assert.That(kill(Environment.ProcessId, SIGINT), Is.Zero));
+        Assert.That(LoopTestKit.RunWithGuard(reactor), Is.False, "SIGINT did not stop the reactor");
+        Assert.That(shutdownRan, Is.True);
+    }
+}

@@ -220,4 +220,15 @@ public class DeferredChainTests
     }
 
     private static int Boom(int _) => throw new DivideByZeroException();
+
+    [Test]
+    public void UntypedAddBothObservesADeferredOfAnyTypeWithoutChangingIt()
+    {
+        Deferred any = new Deferred<string>();
+        int runs = 0;
+        Assert.That(any.AddBoth(() => runs++), Is.SameAs(any));
+        ((Deferred<string>)any).Callback("kept");
+        Assert.That(runs, Is.EqualTo(1));
+        Assert.That(DeferredAssert.SuccessResultOf((Deferred<string>)any), Is.EqualTo("kept"));
+    }
 }

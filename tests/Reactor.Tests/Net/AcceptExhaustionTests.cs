@@ -29,6 +29,8 @@ public sealed class AcceptExhaustionTests(SelectorKind kind)
         var syscalls = new FailingAccept(LibcSyscalls.Instance);
         var port = TcpPort.Listen(host, Factory.For<EchoProtocol>(), new IPEndPoint(IPAddress.Loopback, 0), 128, syscalls);
         var portNumber = ((IPEndPoint)port.GetHost()).Port;
+        // Long enough that the pause cannot end by itself during the test: it is ended below by hand.
+        port.AcceptRetryDelay = TimeSpan.FromHours(1);
 
         // A connection made before the trouble.
         var existing = new RecordingProtocol();
@@ -48,8 +50,10 @@ public sealed class AcceptExhaustionTests(SelectorKind kind)
         Assert.That(syscalls.Failed, Is.EqualTo(failedCalls), "nothing retries accept while paused");
         Assert.That(logger.Entries.Any(e => e.Level == LogLevel.Warning && e.Message.Contains("pausing accepting")), Is.True, "the exhaustion is logged");
 
-        // Descriptors are available again: the timer resumes accepting and the waiting client gets in.
+        // Descriptors are available again: the retry timer resumes accepting and the waiting client gets in.
         syscalls.FailWith = null;
+        var retry = reactor.GetDelayedCalls().Single(c => c.GetTime() > reactor.Now + TimeSpan.FromMinutes(30));
+        retry.Reset(TimeSpan.Zero);
         reactor.RunUntil(() => late.Received.Length == 4, "the late client's echo");
         Assert.That(port.AcceptPauses, Is.GreaterThanOrEqualTo(1));
         Assert.That(existing.Connected, Is.True);

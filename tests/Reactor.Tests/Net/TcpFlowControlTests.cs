@@ -158,7 +158,7 @@ public sealed class TcpFlowControlTests(SelectorKind kind)
             OnConnectionMade = p =>
             {
                 // Gathered writes: nothing reaches the kernel until the end of the iteration.
-                ((StreamTransport)p.Transport).WriteThrough = false;
+                ((StreamTransport)p.Transport).WriteThroughThreshold = int.MaxValue;
                 var buffer = (IWriteBuffer)p.Transport;
                 Assert.That(buffer.HighWaterMark, Is.EqualTo(64 * 1024));
                 p.Transport.RegisterProducer(producer, streaming: true);

@@ -118,6 +118,19 @@ public class LoopbackPumpTests
     }
 
     [Test]
+    public void WhenBothDisconnectedFiresOnceBothSidesAreTold()
+    {
+        // Twisted's loopbackAsync: a Deferred that fires when both protocols have disconnected.
+        var (client, _, pump) = LoopbackPump.ConnectedServerAndClient(() => new RecordingProtocol(), () => new RecordingProtocol());
+        var done = pump.WhenBothDisconnected();
+        Assert.That(done.Called, Is.False);
+        client.Transport.LoseConnection();
+        pump.Flush();
+        Assert.That(done.Called, Is.True);
+        Assert.That(pump.WhenBothDisconnected().Called, Is.True);
+    }
+
+    [Test]
     public void AbortDropsQueuedBytes()
     {
         var (client, server, pump) = LoopbackPump.ConnectedServerAndClient(() => new RecordingProtocol(), () => new RecordingProtocol());

@@ -32,6 +32,7 @@ internal sealed class ThreadCallQueue
     /// <returns>How many calls ran.</returns>
     internal int RunPending(ILogger logger)
     {
+        if (Volatile.Read(ref _count) == 0) return 0; // the common case: no lock when there is nothing
         ThreadCall[] batch;
         int n;
         lock (_lock)

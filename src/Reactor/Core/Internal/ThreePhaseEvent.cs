@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Reactor.Defer;
 
 namespace Reactor.Core.Internal;
 
@@ -6,8 +7,8 @@ namespace Reactor.Core.Internal;
 /// One system event and its before/during/after triggers (Twisted's <c>_ThreePhaseEvent</c>).
 /// Triggers run in the order added and are consumed as they run; one added during a firing to a
 /// phase not yet finished runs in that firing. A trigger that throws is logged and the others
-/// still run. The before phase may hold the event open: <see cref="HoldBefore"/> returns a release
-/// action, and the during and after phases wait until every hold is released.
+/// still run. A before trigger may return a Deferred: the during and after phases wait until every
+/// such Deferred has fired.
 /// </summary>
 internal sealed class ThreePhaseEvent(SystemEvent systemEvent, ILogger logger)
 {
@@ -53,8 +54,8 @@ internal sealed class ThreePhaseEvent(SystemEvent systemEvent, ILogger logger)
         return true;
     }
 
-    /// <summary>Called by a before trigger's result to delay the next phases until the returned action runs.</summary>
-    internal Action HoldBefore()
+    /// <summary>Delays the next phases until the returned action runs (once).</summary>
+    private Action HoldBefore()
     {
         _holds++;
         bool released = false;
@@ -104,11 +105,9 @@ internal sealed class ThreePhaseEvent(SystemEvent systemEvent, ILogger logger)
                 case Action action:
                     action();
                     break;
-                case Func<Action<Action>?> holdingTrigger:
-                    // A before trigger that may want to delay the rest: it returns how to subscribe
-                    // a release callback (the Deferred adapter builds this), or null to not delay.
-                    var subscribe = holdingTrigger();
-                    if (subscribe is not null) subscribe(HoldBefore());
+                case Func<Deferred<object?>?> deferredTrigger:
+                    var result = deferredTrigger();
+                    if (result is not null) Observe(result, trigger.Phase);
                     break;
             }
         }
@@ -116,6 +115,22 @@ internal sealed class ThreePhaseEvent(SystemEvent systemEvent, ILogger logger)
         {
             CoreLog.TriggerFailed(logger, ex, trigger.Phase, systemEvent);
         }
+    }
+
+    /// <summary>
+    /// A before trigger's Deferred holds the later phases until it fires (Twisted waits on a
+    /// DeferredList of them). A failure is logged and consumed; it does not stop the event.
+    /// A Deferred returned in the during or after phase is not waited on, but its failure is logged.
+    /// </summary>
+    private void Observe(Deferred<object?> result, TriggerPhase phase)
+    {
+        var release = _stage == Stage.Before ? HoldBefore() : null;
+        result.AddBoth(outcome =>
+        {
+            if (outcome is Failure failure) CoreLog.TriggerFailed(logger, failure.Value, phase, systemEvent);
+            release?.Invoke();
+            return (object?)null;
+        });
     }
 
     private void RunGuarded(Action action, TriggerPhase phase)

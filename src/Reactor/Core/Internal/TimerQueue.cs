@@ -19,7 +19,7 @@ namespace Reactor.Core.Internal;
 /// <para>
 /// Cancelling removes the entry from the heap at once (each entry knows its heap index), so the
 /// heap never holds cancelled entries: a million schedule-and-cancel pairs leave it at its
-/// starting size. The array shrinks again after a spike.
+/// starting size. The array shrinks again after a spike, once the heap has stayed sparse for a while.
 /// </para>
 /// </remarks>
 internal sealed class TimerQueue
@@ -35,6 +35,10 @@ internal sealed class TimerQueue
     // Entries met during a pass that were scheduled during that pass; pushed back when it ends.
     private readonly List<TimerEntry> _held = new();
     private bool _inPass;
+
+    // Consecutive checks that found the heap sparse; reset whenever it fills up again (see ShrinkIfSparse).
+    private int _sparseChecks;
+    private const int SparseChecksBeforeShrink = 1024;
     private object?[] _pools = new object?[4];
 
     internal TimerQueue(IReactorTime clock, ILogger logger)
@@ -94,6 +98,11 @@ internal sealed class TimerQueue
     internal int RunDue()
     {
         if (_inPass) throw new InvalidOperationException("Timed calls are already being run; a pass cannot start from inside one.");
+        if (_count == 0)
+        {
+            ShrinkIfSparse();
+            return 0; // nothing to run: don't even read the clock
+        }
         long now = NowTicks;
         long passStart = _nextSequence;
         int ran = 0;
@@ -194,6 +203,7 @@ internal sealed class TimerQueue
         _heap[_count] = entry;
         entry.HeapIndex = _count;
         _count++;
+        if (_count >= _heap.Length / 4) _sparseChecks = 0;
         SiftUp(_count - 1);
     }
 
@@ -236,11 +246,17 @@ internal sealed class TimerQueue
 
     private void ShrinkIfSparse()
     {
-        // Give memory back after a spike; the 4x hysteresis keeps this off the steady-state path.
-        if (_heap.Length > InitialCapacity * 4 && _count < _heap.Length / 4)
+        // Give memory back after a spike, but only once the heap has stayed below a quarter of its
+        // array for many checks in a row: a queue that empties at every pass and refills (a batch
+        // of timers per iteration) must not reallocate each time.
+        if (_heap.Length <= InitialCapacity * 4 || _count >= _heap.Length / 4)
         {
-            Array.Resize(ref _heap, Math.Max(InitialCapacity, _heap.Length / 2));
+            _sparseChecks = 0;
+            return;
         }
+        if (++_sparseChecks < SparseChecksBeforeShrink) return;
+        _sparseChecks = 0;
+        Array.Resize(ref _heap, Math.Max(InitialCapacity, _heap.Length / 2));
     }
 
     private static bool Before(TimerEntry a, TimerEntry b) =>

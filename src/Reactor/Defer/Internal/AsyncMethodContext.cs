@@ -17,16 +17,31 @@ internal sealed class AsyncMethodContext
         set => Ambient.Value = value;
     }
 
-    internal void StartAwaiting(Deferred deferred) => _awaiting.Add(deferred);
+    // Async methods the method calls may run concurrently on other threads (Task.WhenAll), hence the lock.
+    internal void StartAwaiting(Deferred deferred)
+    {
+        lock (_awaiting) _awaiting.Add(deferred);
+    }
 
-    internal void StopAwaiting(Deferred deferred) => _awaiting.Remove(deferred);
+    internal void StopAwaiting(Deferred deferred)
+    {
+        lock (_awaiting) _awaiting.Remove(deferred);
+    }
 
-    internal bool IsAwaiting => _awaiting.Count > 0;
+    internal bool IsAwaiting
+    {
+        get
+        {
+            lock (_awaiting) return _awaiting.Count > 0;
+        }
+    }
 
     /// <summary>Cancels every Deferred the method is awaiting.</summary>
     internal void CancelAwaited()
     {
-        foreach (var deferred in _awaiting.ToArray()) deferred.Cancel();
+        Deferred[] awaited;
+        lock (_awaiting) awaited = _awaiting.ToArray();
+        foreach (var deferred in awaited) deferred.Cancel();
     }
 }
 

@@ -1,9 +1,12 @@
+using System.Buffers;
+
 namespace Reactor.Defer.Internal;
 
 /// <summary>
 /// The queue of <see cref="CallbackPair"/>s of one chain, consumed from the front. The first pair
-/// lives inline so a Deferred with a single callback allocates no array; the storage is reused
-/// once the queue drains.
+/// lives inline so a Deferred with a single callback needs no array; longer chains rent their array
+/// from <see cref="ArrayPool{T}"/> and give it back as soon as the queue drains, so firing a chain of
+/// any length allocates nothing for its links in steady state.
 /// </summary>
 internal struct CallbackList
 {
@@ -14,9 +17,6 @@ internal struct CallbackList
 
     /// <summary>True when no pair is waiting to run.</summary>
     internal readonly bool IsEmpty => _head == _count;
-
-    /// <summary>How many pairs are waiting to run.</summary>
-    internal readonly int Count => _count - _head;
 
     /// <summary>Appends a pair at the end of the chain.</summary>
     internal void Add(in CallbackPair pair)
@@ -30,11 +30,14 @@ internal struct CallbackList
         int index = _count - 1;
         if (_rest is null)
         {
-            _rest = new CallbackPair[4];
+            _rest = ArrayPool<CallbackPair>.Shared.Rent(8);
         }
         else if (index == _rest.Length)
         {
-            Array.Resize(ref _rest, _rest.Length * 2);
+            var larger = ArrayPool<CallbackPair>.Shared.Rent(_rest.Length * 2);
+            Array.Copy(_rest, larger, _rest.Length);
+            ArrayPool<CallbackPair>.Shared.Return(_rest, clearArray: true);
+            _rest = larger;
         }
         _rest[index] = pair;
         _count++;
@@ -57,19 +60,15 @@ internal struct CallbackList
         _head++;
         if (_head == _count)
         {
-            // Drained: start over so the inline slot and the array are reused.
+            // Drained: start over from the inline slot; every taken slot was cleared, so the array goes back clean.
             _head = 0;
             _count = 0;
+            if (_rest is not null)
+            {
+                ArrayPool<CallbackPair>.Shared.Return(_rest);
+                _rest = null;
+            }
         }
         return pair;
-    }
-
-    /// <summary>Removes every waiting pair (used when a DeferredList consumes an input's result).</summary>
-    internal void Clear()
-    {
-        _first = default;
-        if (_rest is not null) Array.Clear(_rest);
-        _head = 0;
-        _count = 0;
     }
 }

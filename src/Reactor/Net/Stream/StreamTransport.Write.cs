@@ -12,8 +12,9 @@ internal abstract partial class StreamTransport
     public long PendingBytes => _output.Length;
 
     /// <summary>
-    /// Queues <paramref name="data"/> (copied before returning). With nothing pending and write-through
-    /// on, it goes straight to send(2) and only what the kernel refuses is kept. Dropped once the
+    /// Queues <paramref name="data"/> (copied before returning). A write of at least
+    /// <see cref="WriteThroughThreshold"/> bytes with nothing pending goes straight to send(2) and
+    /// only what the kernel refuses is kept; smaller ones are gathered for the end-of-iteration flush. Dropped once the
     /// connection is closing (LoseConnection, LoseWriteConnection, AbortConnection) or closed.
     /// </summary>
     public unsafe void Write(ReadOnlySpan<byte> data)
@@ -26,7 +27,7 @@ internal abstract partial class StreamTransport
         if (!_connected || _disconnecting || _aborting || _writeShutdownRequested || data.IsEmpty) return;
 
         // Not with a pull producer: it is asked for more only as buffered output drains.
-        if (WriteThrough && _output.IsEmpty && !_writing && _pendingLoss is null && (_producer is null || _streaming))
+        if (data.Length >= WriteThroughThreshold && _output.IsEmpty && !_writing && _pendingLoss is null && (_producer is null || _streaming))
         {
             nint sent;
             Errno errno;

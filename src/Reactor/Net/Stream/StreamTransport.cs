@@ -58,17 +58,19 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
         Host = host;
         Syscalls = host.Syscalls;
         _fd = fd;
-        WriteThrough = DefaultWriteThrough;
+        WriteThroughThreshold = DefaultWriteThroughThreshold;
     }
 
     /// <summary>
-    /// Whether a write with nothing pending goes straight to send(2) (true), or is always gathered
-    /// and flushed once at the end of the loop iteration (false). See notes/tcp.md for the numbers.
+    /// The write strategy: a write of at least this many bytes, with nothing pending, goes straight
+    /// to send(2) from the caller's buffer; smaller writes are gathered and flushed with one send or
+    /// writev at the end of the loop iteration. 0 writes everything through, <see cref="int.MaxValue"/>
+    /// gathers everything. See notes/tcp.md for the measurements behind the default.
     /// </summary>
-    internal static bool DefaultWriteThrough { get; set; } = true;
+    internal static int DefaultWriteThroughThreshold { get; set; } = Internal.OutputSegment.Size;
 
-    /// <summary>This transport's write strategy (see <see cref="DefaultWriteThrough"/>).</summary>
-    internal bool WriteThrough { get; set; }
+    /// <summary>This transport's write strategy (see <see cref="DefaultWriteThroughThreshold"/>).</summary>
+    internal int WriteThroughThreshold { get; set; }
 
     /// <inheritdoc/>
     public int FileDescriptor => _fd;

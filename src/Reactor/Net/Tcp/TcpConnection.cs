@@ -15,7 +15,7 @@ internal sealed class TcpConnection : StreamTransport, ITcpTransport
 {
     private readonly TcpConnector? _connector;
     private IPEndPoint? _host;
-    private IPEndPoint _peer;
+    private readonly IPEndPoint _peer;
 
     /// <summary>Wraps an accepted (<paramref name="connector"/> null) or connected descriptor.</summary>
     public TcpConnection(ITransportHost host, int fd, IPEndPoint peer, TcpConnector? connector = null) : base(host, fd)

@@ -35,8 +35,11 @@ internal sealed unsafe class TcpPort : IListeningPort, IReadDescriptor
         _address = address;
     }
 
-    /// <summary>How long accepting pauses after EMFILE / ENFILE / ENOBUFS / ENOMEM.</summary>
-    internal static TimeSpan AcceptRetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>How long accepting pauses after EMFILE / ENFILE / ENOBUFS / ENOMEM, unless set otherwise.</summary>
+    internal static readonly TimeSpan DefaultAcceptRetryDelay = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long this port pauses accepting after EMFILE / ENFILE / ENOBUFS / ENOMEM.</summary>
+    internal TimeSpan AcceptRetryDelay { get; set; } = DefaultAcceptRetryDelay;
 
     /// <inheritdoc/>
     public int FileDescriptor => _fd;

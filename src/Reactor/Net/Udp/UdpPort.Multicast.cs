@@ -63,6 +63,27 @@ public sealed partial class UdpPort
         Socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, address.GetAddressBytes());
     }
 
+    /// <inheritdoc/>
+    public IPAddress GetOutgoingInterface()
+    {
+        ThrowIfClosed();
+        if (AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            throw new InvalidOperationException("An IPv6 port's outgoing multicast interface is an index: use GetOutgoingInterfaceIndex.");
+        }
+        // IP_MULTICAST_IF reads back as the address in network order.
+        var raw = (int)Socket.GetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface)!;
+        return new IPAddress(BitConverter.GetBytes(raw));
+    }
+
+    /// <inheritdoc/>
+    public int GetOutgoingInterfaceIndex()
+    {
+        ThrowIfClosed();
+        if (AddressFamily != AddressFamily.InterNetworkV6) return 0;
+        return (int)Socket.GetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.MulticastInterface)!;
+    }
+
     private SocketOptionLevel Level => AddressFamily == AddressFamily.InterNetworkV6 ? SocketOptionLevel.IPv6 : SocketOptionLevel.IP;
 
     private Deferred<object?> ChangeMembership(IPAddress group, IPAddress? interfaceAddress, int interfaceIndex, bool join)
@@ -72,7 +93,9 @@ public sealed partial class UdpPort
         var v6 = AddressFamily == AddressFamily.InterNetworkV6;
         if (group.AddressFamily != AddressFamily || (v6 ? !group.IsIPv6Multicast : !IsIPv4Multicast(group)))
         {
-            throw new ArgumentException($"{group} is not an {(v6 ? "IPv6" : "IPv4")} multicast address, as {Description} needs.", nameof(group));
+            // Through the Deferred, as Twisted (test_udp.py MulticastTests.test_joinFailure).
+            return Deferred.Fail<object?>(new MulticastJoinError(group, interfaceAddress, new ArgumentException(
+                $"{group} is not an {(v6 ? "IPv6" : "IPv4")} multicast address, as {Description} needs.", nameof(group))));
         }
         var name = join ? SocketOptionName.AddMembership : SocketOptionName.DropMembership;
         try

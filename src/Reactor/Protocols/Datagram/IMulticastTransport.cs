@@ -11,11 +11,10 @@ public interface IMulticastTransport : IUdpTransport
     /// (null: the kernel's choice; for IPv6, an interface index is taken from <paramref name="interfaceIndex"/>).
     /// The result fires with null, or fails with <see cref="MulticastJoinError"/>.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="group"/> is not a multicast address of the port's family.</exception>
+    /// <remarks>A <paramref name="group"/> that is not a multicast address of the port's family also fails the Deferred (as Twisted).</remarks>
     Deferred<object?> JoinGroup(IPAddress group, IPAddress? interfaceAddress = null, int interfaceIndex = 0);
 
     /// <summary>Leaves a group joined with <see cref="JoinGroup"/>; same arguments and result.</summary>
-    /// <exception cref="ArgumentException"><paramref name="group"/> is not a multicast address of the port's family.</exception>
     Deferred<object?> LeaveGroup(IPAddress group, IPAddress? interfaceAddress = null, int interfaceIndex = 0);
 
     /// <summary>Sets the time-to-live (IPv4) or hop limit (IPv6) of outgoing multicast datagrams (0-255; default 1).</summary>
@@ -36,4 +35,11 @@ public interface IMulticastTransport : IUdpTransport
     /// the interface index in <paramref name="interfaceIndex"/> (<paramref name="interfaceAddress"/> is then ignored).
     /// </summary>
     void SetOutgoingInterface(IPAddress? interfaceAddress, int interfaceIndex = 0);
+
+    /// <summary>The IPv4 address of the interface outgoing multicast leaves by (0.0.0.0: the kernel's choice).</summary>
+    /// <exception cref="InvalidOperationException">The port is IPv6 (use <see cref="GetOutgoingInterfaceIndex"/>).</exception>
+    IPAddress GetOutgoingInterface();
+
+    /// <summary>The index of the interface outgoing IPv6 multicast leaves by (0: the kernel's choice; always 0 on an IPv4 port).</summary>
+    int GetOutgoingInterfaceIndex();
 }

@@ -81,15 +81,37 @@ public class MulticastTests
         IterateUntil(_reactor, () => first.Received.Count == 1 && second.Received.Count == 1, "the datagram on both ports");
     }
 
-    // Twisted: test_udp.py MulticastTests.test_joinFailure — MulticastJoinError through the Deferred.
+    // Twisted: test_udp.py MulticastTests.test_joinFailure — MulticastJoinError through the Deferred,
+    // for a group that is not multicast and for an interface the kernel refuses.
     [Test]
     public void AFailedJoinFailsTheDeferredWithMulticastJoinError()
     {
         var port = _reactor.ListenMulticast(0, new RecordingDatagramProtocol(), "0.0.0.0");
+        var notMulticast = Assert.Throws<MulticastJoinError>(() => Wait(_reactor, port.JoinGroup(IPAddress.Loopback), "JoinGroup(127.0.0.1)"));
+        Assert.That(notMulticast!.InnerException, Is.InstanceOf<ArgumentException>().With.Message.Contains("multicast"));
         // 192.0.2.123 (TEST-NET-1) is no local interface's address.
-        var error = Assert.Throws<MulticastJoinError>(() => Wait(_reactor, port.JoinGroup(FreshGroup(), IPAddress.Parse("192.0.2.123")), "JoinGroup"));
-        Assert.That(error!.InnerException, Is.InstanceOf<SocketException>());
-        Assert.That(() => port.JoinGroup(IPAddress.Parse("10.0.0.1")), Throws.ArgumentException.With.Message.Contains("multicast"));
+        var refused = Assert.Throws<MulticastJoinError>(() => Wait(_reactor, port.JoinGroup(FreshGroup(), IPAddress.Parse("192.0.2.123")), "JoinGroup"));
+        Assert.That(refused!.InnerException, Is.InstanceOf<SocketException>());
+    }
+
+    // Twisted: test_udp.py MulticastTests.testTTL and test_interface.
+    [Test]
+    public void TtlAndOutgoingInterfaceReadBackWhatWasSet()
+    {
+        var port = _reactor.ListenMulticast(0, new RecordingDatagramProtocol(), "0.0.0.0");
+        Assert.Multiple(() =>
+        {
+            Assert.That(port.GetTtl(), Is.EqualTo(1), "the default TTL keeps multicast on the local network");
+            Assert.That(port.GetOutgoingInterface(), Is.EqualTo(IPAddress.Any));
+        });
+        port.SetTtl(2);
+        port.SetOutgoingInterface(Loopback);
+        Assert.Multiple(() =>
+        {
+            Assert.That(port.GetTtl(), Is.EqualTo(2));
+            Assert.That(port.GetOutgoingInterface(), Is.EqualTo(Loopback));
+            Assert.That(() => port.SetTtl(256), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        });
     }
 
     [Test]

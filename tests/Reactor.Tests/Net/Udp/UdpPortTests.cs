@@ -47,6 +47,30 @@ public class UdpPortTests
             Assert.That(() => protocol.Transport, Throws.InvalidOperationException);
             Assert.That(() => port.Write(new byte[1], host), Throws.InvalidOperationException);
         });
+
+        // Twisted: test_udp.py UDPTests.test_rebind — the same protocol may listen again.
+        var again = _reactor.ListenUdp(0, protocol, "127.0.0.1");
+        Assert.That(protocol.Starts, Is.EqualTo(2));
+        Wait(_reactor, again.StopListening(), "the second StopListening");
+        Assert.That(protocol.Stops, Is.EqualTo(2));
+    }
+
+    // Twisted: test_udp.py ReactorShutdownInteractionTests.testShutdownFromDatagramReceived — the
+    // port dropped from inside DatagramReceived ends the read loop instead of spinning.
+    [Test]
+    public void APortDroppedInsideDatagramReceivedEndsItsReadLoop()
+    {
+        var receiver = new RecordingDatagramProtocol();
+        var port = _reactor.ListenUdp(0, receiver, "127.0.0.1");
+        receiver.OnDatagram = (_, _) => ((IFileDescriptor)port).ConnectionLost(new Reactor.Defer.Failure(new ConnectionLost()));
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        for (var i = 0; i < 10; i++) sender.SendTo(new byte[64], port.GetHost());
+        IterateUntil(_reactor, () => receiver.Stops == 1, "the port to close");
+        Assert.Multiple(() =>
+        {
+            Assert.That(receiver.Received, Has.Count.EqualTo(1));
+            Assert.That(port.Listening, Is.False);
+        });
     }
 
     // Twisted: test_udp.py UDPTests.test_bindError.

@@ -118,6 +118,39 @@ public class UnixStreamTests
         Assert.That(factory.Failures[0].Value, Is.InstanceOf<ConnectionRefusedError>());
     }
 
+    // Twisted: IConnector.stopConnecting — the factory hears UserError.
+    [Test]
+    public void StopConnectingFailsTheAttemptWithUserError()
+    {
+        var path = Path.Combine(_dir, "stop.sock");
+        _reactor.ListenUnix(path, Factory.ForProtocol(() => new RecordingStreamProtocol()));
+        var factory = new RecordingClientFactory(() => new RecordingStreamProtocol());
+        var connector = _reactor.ConnectUnix(path, factory);
+        connector.StopConnecting();
+        Assert.That(factory.Failures, Has.Count.EqualTo(1));
+        Assert.That(factory.Failures[0].Value, Is.InstanceOf<UserError>());
+        Assert.That(() => connector.StopConnecting(), Throws.InvalidOperationException);
+    }
+
+    // A server that never accepts, with a full backlog: Linux answers EAGAIN, the connector keeps
+    // trying, and the attempt ends with TimeoutError once the timeout passes.
+    [Test]
+    public void AFullBacklogEndsInTimeoutError()
+    {
+        var path = Path.Combine(_dir, "full.sock");
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(path));
+        listener.Listen(0);
+        var firstClient = new RecordingStreamProtocol();
+        _reactor.ConnectUnix(path, new RecordingClientFactory(() => firstClient));
+        IterateUntil(_reactor, () => firstClient.Connected, "the connection that fills the backlog");
+
+        var factory = new RecordingClientFactory(() => new RecordingStreamProtocol());
+        _reactor.ConnectUnix(path, factory, timeout: TimeSpan.FromMilliseconds(300));
+        IterateUntil(_reactor, () => factory.Failures.Count == 1, "the attempt to time out");
+        Assert.That(factory.Failures[0].Value, Is.InstanceOf<TimeoutError>());
+    }
+
     /// <summary>
     /// A socket file whose socket is gone, as a server killed without cleaning up leaves it (made
     /// with raw calls: a disposed .NET Socket removes the file it bound).
