@@ -234,6 +234,20 @@ public class HappyEyeballsTests
             Assert.That(() => new HostnameEndpoint(_reactor, "h", 1, attemptDelay: TimeSpan.FromSeconds(-1), clock: _clock, resolver: _resolver),
                 Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("attemptDelay"));
             Assert.That(new HostnameEndpoint(_reactor, "h", 1).Resolver, Is.SameAs(_reactor.NameResolver), "the reactor's pluggable resolver by default");
+            Assert.That(() => new HostnameEndpoint(new TcpOnly(), "h", 1, clock: _clock), Throws.ArgumentException.With.Property("ParamName").EqualTo("resolver"),
+                "a reactor that is neither pluggable nor able to CallFromThread needs an explicit resolver");
+            Assert.That(() => new HostnameEndpoint(new TcpOnly(), "h", 1, resolver: _resolver), Throws.ArgumentException.With.Property("ParamName").EqualTo("clock"),
+                "a reactor that is not an IReactorTime needs an explicit clock");
         });
+    }
+
+    /// <summary>A reactor offering TCP and nothing else.</summary>
+    private sealed class TcpOnly : Reactor.Net.IReactorTcp
+    {
+        public Reactor.Net.IListeningPort ListenTcp(int port, Reactor.Protocols.IProtocolFactory factory, int backlog = Reactor.Net.IReactorTcp.DefaultBacklog, string? @interface = null) =>
+            throw new InvalidOperationException("not used");
+
+        public Reactor.Net.IConnector ConnectTcp(string host, int port, Reactor.Protocols.ClientFactory factory, TimeSpan? timeout = null, IPEndPoint? bindAddress = null) =>
+            throw new InvalidOperationException("not used");
     }
 }
