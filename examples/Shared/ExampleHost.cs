@@ -119,10 +119,30 @@ public static class ExampleHost
         Enum.GetValues<SelectorKind>().Select(k => k.ToString().ToLowerInvariant()).ToArray();
 
     /// <summary>Creates the reactor with the chosen selector, logging warnings and errors to stderr.</summary>
+    /// <remarks>
+    /// SIGTERM and SIGINT are caught from here on, not only once <see cref="Run"/> starts: a
+    /// script that reads the first line and signals at once must still get a clean shutdown.
+    /// A signal that arrives before <see cref="Run"/> is queued and stops the reactor as it starts.
+    /// </remarks>
     public static ReactorLoop CreateReactor(ExampleOptions options)
     {
-        return ReactorLoop.Create(new ReactorOptions { Selector = options.Selector, Logger = new StderrLogger() });
+        var reactor = ReactorLoop.Create(new ReactorOptions { Selector = options.Selector, Logger = new StderrLogger() });
+        void Stop(PosixSignalContext context)
+        {
+            // Keep the process alive: the reactor's own shutdown ends Run, and Main returns.
+            context.Cancel = true;
+            reactor.CallFromThread(() =>
+            {
+                if (reactor.Running) reactor.Stop();
+            });
+        }
+
+        s_signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop));
+        s_signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop));
+        return reactor;
     }
+
+    private static readonly List<PosixSignalRegistration> s_signals = new();
 
     /// <summary>
     /// Prints the first line of output, <c>NAME listening on ADDRESS</c>, and flushes it at once
@@ -148,19 +168,15 @@ public static class ExampleHost
     /// </summary>
     public static int Run(ReactorLoop reactor)
     {
-        void Stop(PosixSignalContext context)
+        try
         {
-            // Keep the process alive: the reactor's own shutdown ends Run, and Main returns.
-            context.Cancel = true;
-            reactor.CallFromThread(() =>
-            {
-                if (reactor.Running) reactor.Stop();
-            });
+            reactor.Run();
         }
-
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        reactor.Run();
+        finally
+        {
+            foreach (var registration in s_signals) registration.Dispose();
+            s_signals.Clear();
+        }
         return 0;
     }
 
