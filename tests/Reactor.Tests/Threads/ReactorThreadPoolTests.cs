@@ -193,6 +193,28 @@ public class ReactorThreadPoolTests
     }
 
     [Test]
+    public void ABurstOfWorkWakesEachIdleWorkerOnceAndGrowsForTheRest()
+    {
+        using var gate = new ManualResetEventSlim();
+        var pool = new ReactorThreadPool(2, 3);
+        pool.Start();
+        Assert.That(SpinWait.SpinUntil(() => pool.IdleCount == 2, Deadline), Is.True, "the two minimum workers wait for work");
+        var started = new CountdownEvent(3);
+        for (int i = 0; i < 3; i++)
+        {
+            pool.CallInThread(() =>
+            {
+                started.Signal();
+                gate.Wait();
+            });
+        }
+        Assert.That(started.Wait(Deadline), Is.True, "two idle workers plus one new one run the three items at once");
+        Assert.That(pool.WorkerCount, Is.EqualTo(3));
+        gate.Set();
+        pool.Stop();
+    }
+
+    [Test]
     public void BadSizesAreRejectedNamingTheArgument()
     {
         Assert.Multiple(() =>

@@ -22,6 +22,7 @@ public sealed class ReactorThreadPool : IDisposable
     private readonly ILogger _logger;
     private PoolState _state = PoolState.NotStarted;
     private int _idle;
+    private int _promised; // idle workers already pulsed for queued work, not yet awake
     private int _busy;
     private int _exitsWanted;
     private int _threadNumber;
@@ -70,6 +71,12 @@ public sealed class ReactorThreadPool : IDisposable
         get { lock (_gate) return _busy; }
     }
 
+    /// <summary>Workers alive and waiting for work (Twisted's <c>waiters</c>).</summary>
+    public int IdleCount
+    {
+        get { lock (_gate) return _idle; }
+    }
+
     /// <summary>Items queued and not yet taken by a worker.</summary>
     public int PendingCount
     {
@@ -107,8 +114,10 @@ public sealed class ReactorThreadPool : IDisposable
             }
             _backlog.Enqueue(work);
             if (_state != PoolState.Running) return;
-            if (_idle > _exitsWanted)
+            // Wake an idle worker only if one is left that no earlier item has claimed; otherwise grow.
+            if (_idle - _promised > _exitsWanted)
             {
+                _promised++;
                 Monitor.Pulse(_gate);
             }
             else if (_threads.Count < MaxThreads)
@@ -276,6 +285,7 @@ public sealed class ReactorThreadPool : IDisposable
                     _idle++;
                     Monitor.Wait(_gate);
                     _idle--;
+                    if (_promised > 0) _promised--;
                 }
                 work = _backlog.Dequeue();
                 _busy++;
