@@ -1,43 +1,19 @@
 using System.Net;
 using System.Net.Sockets;
-using Reactor.Defer;
-using Reactor.Net.Endpoints.Internal;
-using Reactor.Protocols;
 
 namespace Reactor.Net.Endpoints;
 
 /// <summary>Listening on a TCP port of an IPv6 interface (Twisted's <c>TCP6ServerEndpoint</c>; string form <c>tcp6:PORT[:interface=IPV6][:backlog=N]</c>).</summary>
-public sealed class Tcp6ServerEndpoint : IStreamServerEndpoint
+public sealed class Tcp6ServerEndpoint : TcpServerEndpoint
 {
-    private readonly IReactorTcp _reactor;
-
-    /// <summary>Creates the endpoint; nothing is bound until <see cref="Listen"/>.</summary>
+    /// <summary>Creates the endpoint; nothing is bound until <see cref="TcpServerEndpoint.Listen"/>.</summary>
     /// <param name="reactor">The reactor that listens.</param>
     /// <param name="port">The port; 0 lets the OS choose.</param>
     /// <param name="backlog">The kernel's accept queue length.</param>
     /// <param name="interface">An IPv6 address to bind; null for every interface (<c>::</c>).</param>
     /// <exception cref="ArgumentException">The port or backlog is out of range, or the interface is not IPv6.</exception>
     public Tcp6ServerEndpoint(IReactorTcp reactor, int port, int backlog = IReactorTcp.DefaultBacklog, IPAddress? @interface = null)
+        : base(reactor, port, backlog, @interface, AddressFamily.InterNetworkV6)
     {
-        ArgumentNullException.ThrowIfNull(reactor);
-        TcpEndpointChecks.Port(port, allowZero: true);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(backlog);
-        _reactor = reactor;
-        Port = port;
-        Backlog = backlog;
-        Interface = TcpEndpointChecks.Family(@interface ?? IPAddress.IPv6Any, AddressFamily.InterNetworkV6, nameof(@interface));
     }
-
-    /// <summary>The port to listen on (0: the OS chooses).</summary>
-    public int Port { get; }
-
-    /// <summary>The accept queue length.</summary>
-    public int Backlog { get; }
-
-    /// <summary>The IPv6 interface to bind (<see cref="IPAddress.IPv6Any"/> for all).</summary>
-    public IPAddress Interface { get; }
-
-    /// <inheritdoc/>
-    public Deferred<IListeningPort> Listen(IProtocolFactory factory) =>
-        TcpEndpointChecks.Execute(() => _reactor.ListenTcp(Port, factory, Backlog, Interface.ToString()));
 }
