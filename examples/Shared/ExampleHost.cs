@@ -83,11 +83,23 @@ public static class ExampleHost
                     selector = value;
                     selectorSource = "--selector";
                     break;
+                case "connect" when modes.Count == 0:
+                    return UsageError(name, "--connect applies to client modes only, and this example has none", out exitCode);
+                case "listen" or "connect":
+                    if (ExampleEndpoints.SyntaxError(value) is { } problem) return UsageError(name, $"--{key}: {problem}", out exitCode);
+                    if (key == "listen") options.Listen = value;
+                    else options.Connect = value;
+                    break;
                 default:
                     if (!extraOptions.ContainsKey(key)) return UsageError(name, $"unknown option --{key}", out exitCode);
                     options.Extra[key] = value;
                     break;
             }
+        }
+
+        if (options.Connect is not null && options.Mode is null)
+        {
+            return UsageError(name, $"--connect is for client mode: {name} {string.Join("|", modes)} --connect ENDPOINT", out exitCode);
         }
 
         if (!string.IsNullOrEmpty(selector))
@@ -107,10 +119,30 @@ public static class ExampleHost
         Enum.GetValues<SelectorKind>().Select(k => k.ToString().ToLowerInvariant()).ToArray();
 
     /// <summary>Creates the reactor with the chosen selector, logging warnings and errors to stderr.</summary>
+    /// <remarks>
+    /// SIGTERM and SIGINT are caught from here on, not only once <see cref="Run"/> starts: a
+    /// script that reads the first line and signals at once must still get a clean shutdown.
+    /// A signal that arrives before <see cref="Run"/> is queued and stops the reactor as it starts.
+    /// </remarks>
     public static ReactorLoop CreateReactor(ExampleOptions options)
     {
-        return ReactorLoop.Create(new ReactorOptions { Selector = options.Selector, Logger = new StderrLogger() });
+        var reactor = ReactorLoop.Create(new ReactorOptions { Selector = options.Selector, Logger = new StderrLogger() });
+        void Stop(PosixSignalContext context)
+        {
+            // Keep the process alive: the reactor's own shutdown ends Run, and Main returns.
+            context.Cancel = true;
+            reactor.CallFromThread(() =>
+            {
+                if (reactor.Running) reactor.Stop();
+            });
+        }
+
+        s_signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop));
+        s_signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop));
+        return reactor;
     }
+
+    private static readonly List<PosixSignalRegistration> s_signals = new();
 
     /// <summary>
     /// Prints the first line of output, <c>NAME listening on ADDRESS</c>, and flushes it at once
@@ -136,19 +168,15 @@ public static class ExampleHost
     /// </summary>
     public static int Run(ReactorLoop reactor)
     {
-        void Stop(PosixSignalContext context)
+        try
         {
-            // Keep the process alive: the reactor's own shutdown ends Run, and Main returns.
-            context.Cancel = true;
-            reactor.CallFromThread(() =>
-            {
-                if (reactor.Running) reactor.Stop();
-            });
+            reactor.Run();
         }
-
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        reactor.Run();
+        finally
+        {
+            foreach (var registration in s_signals) registration.Dispose();
+            s_signals.Clear();
+        }
         return 0;
     }
 
@@ -184,6 +212,13 @@ public static class ExampleHost
         Console.Out.WriteLine($"  --port N          port to listen on (client: to connect to); 0 = any free port (default {defaultPort})");
         Console.Out.WriteLine("  --host ADDRESS    address to listen on or connect to (default 127.0.0.1: loopback only)");
         Console.Out.WriteLine($"  --selector NAME   selector backend: {string.Join("|", SelectorNames)} (default: the platform's best; also {SelectorVariable})");
+        Console.Out.WriteLine("  --listen ENDPOINT server endpoint string instead of --port/--host, e.g. tcp6:8000:interface=\\:\\:1,");
+        Console.Out.WriteLine("                    unix:/tmp/x.sock, ssl:8443:privateKey=key.pem:certKey=cert.pem");
+        if (modes.Count > 0)
+        {
+            Console.Out.WriteLine("  --connect ENDPOINT client endpoint string for client mode, e.g. tcp:127.0.0.1:8000, unix:/tmp/x.sock,");
+            Console.Out.WriteLine("                    tls:localhost:8443");
+        }
         foreach (var (key, help) in extraOptions) Console.Out.WriteLine($"  --{key,-15} {help}");
         Console.Out.WriteLine("  -h, --help        show this help");
         Console.Out.WriteLine();

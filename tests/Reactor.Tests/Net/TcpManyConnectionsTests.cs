@@ -11,9 +11,10 @@ public sealed class TcpManyConnectionsTests(SelectorKind kind)
     [Test]
     public void AThousandConcurrentConnectionsEchoCorrectly()
     {
-        const int count = 1000;
-        // Both ends live in this process: 2,000 descriptors, past select(2)'s FD_SETSIZE of 1,024.
-        if (kind == SelectorKind.Select) Assert.Ignore("select(2) only watches descriptors below 1024.");
+        // Both ends live in this process: 1,000 connections are 2,000 descriptors, past select(2)'s
+        // FD_SETSIZE of 1,024, which the select backend refuses by design (its own tests cover the
+        // refusal); it gets as many connections as fit under the limit instead.
+        var count = kind == SelectorKind.Select ? 400 : 1000;
 
         using var reactor = NetTesting.CreateReactor(kind, new CapturingLogger());
         var port = reactor.ListenTcp(0, Factory.For<EchoProtocol>(), backlog: 4096, @interface: "127.0.0.1");

@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Sockets;
+using Reactor.Defer;
+using Reactor.Native;
+using Reactor.Net.Internal;
+using Reactor.Net.Unix;
+using Reactor.Protocols;
+
+namespace Reactor.Net;
+
+/// <summary>
+/// A UNIX datagram socket (Twisted's <c>unix.DatagramPort</c> and <c>ConnectedDatagramPort</c>):
+/// bound to a path (or the abstract namespace, or nothing), optionally connected to one peer.
+/// Made by <see cref="IReactorUnixDatagram.ListenUnixDatagram"/> and <see cref="IReactorUnixDatagram.ConnectUnixDatagram"/>.
+/// </summary>
+/// <remarks>
+/// Unlike UDP, a UNIX datagram socket is reliable and ordered: a full receiver makes the sender's
+/// <c>Write</c> return false (EAGAIN) rather than losing the datagram silently. The socket file
+/// a port created is removed when it closes.
+/// </remarks>
+public sealed class UnixDatagramPort : DatagramPort
+{
+    /// <summary>The default permissions of the socket file: read and write for everyone (0666), as Twisted.</summary>
+    public const UnixFileMode DefaultMode =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+
+    private readonly UnixEndPointCodec _peers = new();
+    private readonly EndPoint _host;
+    private readonly string? _ownedFile;
+    private EndPoint? _peer;
+
+    private UnixDatagramPort(ITransportHost host, Socket socket, DatagramProtocol protocol, int maxPacketSize, EndPoint bound, string? ownedFile, IDatagramSyscalls? syscalls)
+        : base(host, socket, protocol, maxPacketSize, syscalls)
+    {
+        _host = bound;
+        _ownedFile = ownedFile;
+    }
+
+    private protected override string Description => $"UNIX datagram port {Describe(_host)}";
+
+    /// <summary>Binds <paramref name="path"/>, attaches the protocol and starts reading.</summary>
+    /// <exception cref="CannotListenError">The path could not be bound (it exists, or its directory does not).</exception>
+    internal static UnixDatagramPort Listen(ITransportHost host, string path, DatagramProtocol protocol, int maxPacketSize, UnixFileMode mode, IDatagramSyscalls? syscalls = null)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPacketSize, 1);
+        var endPoint = UnixPaths.ToEndPoint(path, nameof(path));
+        var socket = Bind(endPoint, mode, out var ownedFile);
+        var port = new UnixDatagramPort(host, socket, protocol, maxPacketSize, endPoint, ownedFile, syscalls);
+        port.Start();
+        return port;
+    }
+
+    /// <summary>
+    /// Binds <paramref name="bindPath"/> (or nothing), connects to <paramref name="path"/>, attaches
+    /// the protocol and starts reading. A failure is reported to <see cref="ConnectedDatagramProtocol.ConnectionFailed"/>
+    /// (as Twisted) and the returned port is already closed.
+    /// </summary>
+    internal static UnixDatagramPort Connect(ITransportHost host, string path, ConnectedDatagramProtocol protocol, int maxPacketSize,
+        UnixFileMode mode, string? bindPath, IDatagramSyscalls? syscalls = null)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPacketSize, 1);
+        var peer = UnixPaths.ToEndPoint(path, nameof(path));
+        EndPoint bound = UnnamedUnixEndPoint.Instance;
+        string? ownedFile = null;
+        Socket socket;
+        if (bindPath is null)
+        {
+            socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        }
+        else
+        {
+            var local = UnixPaths.ToEndPoint(bindPath, nameof(bindPath));
+            socket = Bind(local, mode, out ownedFile);
+            bound = local;
+        }
+        socket.Blocking = false;
+
+        var port = new UnixDatagramPort(host, socket, protocol, maxPacketSize, bound, ownedFile, syscalls);
+        try
+        {
+            socket.Connect(peer);
+        }
+        catch (SocketException ex)
+        {
+            port.StopListening();
+            var reason = ex.SocketErrorCode == SocketError.ConnectionRefused
+                ? new ConnectionRefusedError($"Nothing is listening on {UnixPaths.Printable(path)}.", ex)
+                : new ConnectError($"Could not connect to {UnixPaths.Printable(path)}: {ex.Message}", ex);
+            try
+            {
+                protocol.ConnectionFailed(new Failure(reason));
+            }
+            catch (Exception userError)
+            {
+                port.LogUserError(userError, "ConnectionFailed");
+            }
+            return port;
+        }
+        port._peer = peer;
+        port.Start();
+        return port;
+    }
+
+    /// <inheritdoc/>
+    public override EndPoint GetHost() => _host;
+
+    /// <inheritdoc/>
+    public override EndPoint? GetPeer() => _peer;
+
+    private protected override EndPoint DecodeSender(ReadOnlySpan<byte> address) => _peers.Decode(address);
+
+    private protected override int EncodeDestination(EndPoint to, Span<byte> address)
+    {
+        if (to is not UnixDomainSocketEndPoint unix)
+        {
+            throw new ArgumentException($"A UNIX datagram port sends to a UnixDomainSocketEndPoint, not a {to.GetType().Name}.", nameof(to));
+        }
+        return _peers.Encode(unix, address);
+    }
+
+    private protected override int DatagramLimit(int attemptedSize)
+    {
+        // Linux refuses a datagram longer than the send buffer minus its own bookkeeping (32 bytes).
+        try
+        {
+            return Math.Max(0, Socket.SendBufferSize - 32);
+        }
+        catch (SocketException)
+        {
+            return attemptedSize - 1;
+        }
+    }
+
+    private protected override void OnClosed()
+    {
+        if (_ownedFile is not null) File.Delete(_ownedFile);
+    }
+
+    private static Socket Bind(UnixDomainSocketEndPoint endPoint, UnixFileMode mode, out string? ownedFile)
+    {
+        ownedFile = null;
+        var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        try
+        {
+            socket.Blocking = false;
+            socket.Bind(endPoint);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw new CannotListenError(Describe(endPoint), ex);
+        }
+        var file = UnixPaths.FilePath(endPoint);
+        if (file is not null)
+        {
+            ownedFile = file;
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, mode);
+        }
+        return socket;
+    }
+
+    private static string Describe(EndPoint endPoint) => endPoint is UnixDomainSocketEndPoint ? UnixPaths.Printable(endPoint.ToString()!) : endPoint.ToString()!;
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+
+namespace Reactor.Tests.Net;
+
+/// <summary>
+/// An example program run as a child process: waits for its first line ("NAME listening on
+/// ADDRESS"), and is stopped by its PID (SIGTERM, then SIGKILL if it lingers) on dispose.
+/// </summary>
+internal sealed class RunningExample : IDisposable
+{
+    private readonly Process _process;
+    private readonly TaskCompletionSource<string> _firstLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly System.Text.StringBuilder _stderr = new();
+
+    private RunningExample(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _firstLine.TrySetResult(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
+        process.Exited += (_, _) => _firstLine.TrySetException(new InvalidOperationException($"The example exited early: {Stderr}"));
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>The first line of output.</summary>
+    public string FirstLine { get; private set; } = "";
+
+    /// <summary>What the program wrote to stderr so far.</summary>
+    public string Stderr
+    {
+        get { lock (_stderr) return _stderr.ToString(); }
+    }
+
+    /// <summary>The child's pid.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>The port at the end of the first line (for the IP examples).</summary>
+    public int Port => int.Parse(FirstLine[(FirstLine.LastIndexOf(':') + 1)..]);
+
+    /// <summary>The built example's assembly, next to this test assembly's configuration (Debug/Release).</summary>
+    public static string PathOf(string name)
+    {
+        var testDir = AppContext.BaseDirectory; // .../tests/Reactor.Tests/bin/<Config>/net10.0/
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(testDir)).Parent!.Name;
+        var root = testDir;
+        while (!File.Exists(Path.Combine(root, "Reactor.sln"))) root = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(root))!;
+        var path = Path.Combine(root, "examples", name, "bin", configuration, "net10.0", name + ".dll");
+        if (!File.Exists(path)) Assert.Fail($"{path} is not built: build Reactor.sln (or examples/{name}) first.");
+        return path;
+    }
+
+    /// <summary>Runs <paramref name="name"/> to completion; returns its exit code and stderr.</summary>
+    public static (int ExitCode, string Error) RunToExit(string name, params string[] arguments)
+    {
+        using var process = Process.Start(Info(name, arguments))!;
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit((int)DatagramTestKit.Deadline.TotalMilliseconds))
+        {
+            process.Kill();
+            Assert.Fail($"{name} did not exit");
+        }
+        return (process.ExitCode, error.Result);
+    }
+
+    /// <summary>Starts <paramref name="name"/> with <paramref name="arguments"/> and waits for its first line.</summary>
+    public static RunningExample Start(string name, params string[] arguments)
+    {
+        var process = new Process { StartInfo = Info(name, arguments), EnableRaisingEvents = true };
+        process.Start();
+        var example = new RunningExample(process);
+        if (!example._firstLine.Task.Wait(DatagramTestKit.Deadline)) throw new TimeoutException($"{name} printed nothing: {example.Stderr}");
+        example.FirstLine = example._firstLine.Task.Result;
+        return example;
+    }
+
+    /// <summary>Sends <paramref name="signal"/> (TERM, KILL) and waits (bounded) for the exit; returns the exit code, or null.</summary>
+    public int? Signal(string signal)
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", $"-{signal} {_process.Id}");
+            kill.WaitForExit(10_000);
+        }
+        return _process.WaitForExit((int)DatagramTestKit.Deadline.TotalMilliseconds) ? _process.ExitCode : null;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited && Signal("TERM") is null) _process.Kill();
+        _process.Dispose();
+    }
+
+    /// <summary>Runs a tool to completion with <paramref name="input"/> on stdin; returns (exit code, stdout, stderr).</summary>
+    public static (int ExitCode, string Output, string Error) RunTool(string tool, string input, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.StandardInput.Write(input);
+        process.StandardInput.Close();
+        if (!process.WaitForExit((int)DatagramTestKit.Deadline.TotalMilliseconds))
+        {
+            process.Kill();
+            Assert.Fail($"{tool} did not finish: {error.Result}");
+        }
+        return (process.ExitCode, output.Result, error.Result);
+    }
+
+    private static ProcessStartInfo Info(string name, string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        info.ArgumentList.Add(PathOf(name));
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        return info;
+    }
+}
