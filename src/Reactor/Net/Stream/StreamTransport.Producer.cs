@@ -49,6 +49,11 @@ internal abstract partial class StreamTransport
     /// </summary>
     public void RegisterProducer(IProducer producer, bool streaming)
     {
+        if (TlsAbove is { } tls)
+        {
+            tls.RegisterProducer(producer, streaming);
+            return;
+        }
         ArgumentNullException.ThrowIfNull(producer);
         if (_producer is not null)
         {
@@ -76,6 +81,11 @@ internal abstract partial class StreamTransport
     /// <summary>Detaches the registered producer, if any.</summary>
     public void UnregisterProducer()
     {
+        if (TlsAbove is { } tls)
+        {
+            tls.UnregisterProducer();
+            return;
+        }
         _producer = null;
         _producerPaused = false;
     }

@@ -74,6 +74,11 @@ internal abstract partial class StreamTransport
     /// <summary>Stops reading (the transport as a push producer); a peer's close is reported after resuming.</summary>
     public void PauseProducing()
     {
+        if (TlsAbove is { } tls)
+        {
+            tls.PauseProducing();
+            return;
+        }
         if (!_connected) return;
         _pausedByProtocol = true;
         StopReading();
@@ -82,6 +87,11 @@ internal abstract partial class StreamTransport
     /// <summary>Starts reading again after <see cref="PauseProducing"/>.</summary>
     public void ResumeProducing()
     {
+        if (TlsAbove is { } tls)
+        {
+            tls.ResumeProducing();
+            return;
+        }
         if (!_connected || !_pausedByProtocol) return;
         _pausedByProtocol = false;
         if (!_disconnecting && !_aborting && !_readClosed) StartReading();

@@ -19,6 +19,11 @@ internal abstract partial class StreamTransport
     /// </summary>
     public unsafe void Write(ReadOnlySpan<byte> data)
     {
+        if (TlsAbove is { } tls)
+        {
+            tls.Write(data);
+            return;
+        }
         if (!_connected || _disconnecting || _aborting || _writeShutdownRequested || data.IsEmpty) return;
 
         // Not with a pull producer: it is asked for more only as buffered output drains.
@@ -60,6 +65,11 @@ internal abstract partial class StreamTransport
     /// <summary>Queues every segment of <paramref name="data"/>, in order.</summary>
     public void WriteSequence(ReadOnlySequence<byte> data)
     {
+        if (TlsAbove is { } tls)
+        {
+            tls.WriteSequence(data);
+            return;
+        }
         if (data.IsSingleSegment)
         {
             Write(data.FirstSpan);
@@ -71,6 +81,11 @@ internal abstract partial class StreamTransport
     /// <summary>Closes after every pending byte is sent; the protocol then sees <see cref="ConnectionDone"/>.</summary>
     public void LoseConnection()
     {
+        if (TlsAbove is { } tls)
+        {
+            tls.LoseConnection();
+            return;
+        }
         if (!_connected || _disconnecting || _aborting) return;
         _disconnecting = true;
         StopReading();
@@ -80,6 +95,11 @@ internal abstract partial class StreamTransport
     /// <summary>Sends FIN once pending bytes are sent; reading goes on. Later writes are dropped.</summary>
     public void LoseWriteConnection()
     {
+        if (TlsAbove is { } tls)
+        {
+            tls.LoseWriteConnection();
+            return;
+        }
         if (!_connected || _disconnecting || _aborting || _writeShutdownRequested) return;
         _writeShutdownRequested = true;
         RequestFlush();
@@ -88,6 +108,11 @@ internal abstract partial class StreamTransport
     /// <summary>Drops pending output and closes with RST; the protocol sees <see cref="ConnectionAborted"/> from the loop.</summary>
     public void AbortConnection()
     {
+        if (TlsAbove is { } tls)
+        {
+            tls.AbortConnection();
+            return;
+        }
         if (!_connected || _aborting) return;
         _aborting = true;
         StopReading();

@@ -1,0 +1,53 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Reactor.Core;
+using Reactor.Net.Tls.Internal;
+using Reactor.Protocols;
+
+namespace Reactor.Net.Tls;
+
+/// <summary>
+/// Adds TLS, as the server, to every connection of a factory (Twisted's
+/// <c>TLSMemoryBIOFactory</c> with <c>isClient=False</c>). <c>ListenSsl</c> uses it over TCP; give
+/// it to any stream listener (a UNIX socket, say) to serve TLS there.
+/// </summary>
+public sealed class TlsServerFactory : IProtocolFactory
+{
+    private readonly IProtocolFactory _wrapped;
+    private readonly TlsServerOptions _options;
+    private readonly IReactorTime _reactor;
+    private readonly ILogger _logger;
+
+    /// <summary>Wraps <paramref name="wrapped"/>: its protocols see plaintext.</summary>
+    /// <param name="wrapped">The factory whose protocols speak over TLS.</param>
+    /// <param name="options">The server's certificate and policies.</param>
+    /// <param name="reactor">The reactor the connections run on.</param>
+    /// <param name="logger">Where exceptions from the protocols are logged; none by default.</param>
+    public TlsServerFactory(IProtocolFactory wrapped, TlsServerOptions options, IReactorTime reactor, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(wrapped);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(reactor);
+        _wrapped = wrapped;
+        _options = options;
+        _reactor = reactor;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The factory whose protocols see plaintext.</summary>
+    public IProtocolFactory WrappedFactory => _wrapped;
+
+    /// <summary>Builds the wrapped factory's protocol and puts a TLS layer under it; null refuses the connection.</summary>
+    public IProtocol? BuildProtocol(EndPoint address)
+    {
+        var application = _wrapped.BuildProtocol(address);
+        return application is null ? null : new TlsLayer(application, _options, null, _reactor, _logger, connectApplication: true);
+    }
+
+    /// <inheritdoc/>
+    public void DoStart() => _wrapped.DoStart();
+
+    /// <inheritdoc/>
+    public void DoStop() => _wrapped.DoStop();
+}
