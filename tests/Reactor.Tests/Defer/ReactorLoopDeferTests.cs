@@ -96,4 +96,63 @@ public class ReactorLoopDeferTests
         Assert.That(timerFiredAtUnit, Is.GreaterThanOrEqualTo(0));
         Assert.That(units, Is.LessThan(10_000_000));
     }
+
+    // Issue 3 §7: the reactor thread has a SynchronizationContext, so an await there resumes there even when
+    // the Deferred is fired on another thread, and so does an await of a Task inside EnsureDeferred.
+    [Test]
+    public void AwaitResumesOnTheReactorThreadWhenTheDeferredFiresElsewhereOrATaskIsAwaited()
+    {
+        int reactorThread = Environment.CurrentManagedThreadId;
+        int afterDeferred = -1, afterTask = -1, taskRanOn = -1;
+        var d = new Deferred<int>();
+        _reactor.CallWhenRunning(() =>
+        {
+            Deferred.EnsureDeferred(async () =>
+            {
+                int value = await d;
+                afterDeferred = Environment.CurrentManagedThreadId;
+                value += await Task.Run(() => { taskRanOn = Environment.CurrentManagedThreadId; return 1; });
+                afterTask = Environment.CurrentManagedThreadId;
+                return value;
+            }).AddBoth(() => _reactor.Stop());
+            Task.Run(() => d.Callback(41));
+        });
+        Assert.That(LoopTestKit.RunWithGuard(_reactor), Is.False, "the async method never finished");
+        Assert.That(afterDeferred, Is.EqualTo(reactorThread));
+        Assert.That(taskRanOn, Is.Not.EqualTo(reactorThread));
+        Assert.That(afterTask, Is.EqualTo(reactorThread));
+    }
+
+    // Issue 3 §7: cancelling the Deferred of an async method running on the reactor cancels the Deferred it
+    // awaits; the method sees CancelledError at its await, on the reactor thread.
+    [Test]
+    public void CancellingAnEnsureDeferredOnTheReactorCancelsTheAwaitedDeferred()
+    {
+        int reactorThread = Environment.CurrentManagedThreadId;
+        bool innerCancelled = false;
+        int caughtOn = -1;
+        Failure? outcome = null;
+        var inner = new Deferred<int>(_ => innerCancelled = true);
+        _reactor.CallWhenRunning(() =>
+        {
+            var outer = Deferred.EnsureDeferred(async () =>
+            {
+                try
+                {
+                    return await inner;
+                }
+                catch (CancelledError)
+                {
+                    caughtOn = Environment.CurrentManagedThreadId;
+                    throw;
+                }
+            });
+            outer.AddErrback(f => { outcome = f; }).AddBoth(() => _reactor.Stop());
+            _reactor.CallLater(TimeSpan.Zero, outer.Cancel);
+        });
+        Assert.That(LoopTestKit.RunWithGuard(_reactor), Is.False, "the async method never finished");
+        Assert.That(innerCancelled, Is.True);
+        Assert.That(caughtOn, Is.EqualTo(reactorThread));
+        Assert.That(outcome?.Value, Is.TypeOf<CancelledError>());
+    }
 }
