@@ -14,15 +14,7 @@ if (options is null) return exitCode;
 
 var reactor = ExampleHost.CreateReactor(options);
 var room = new ChatRoom();
-Reactor.Net.IListeningPort port;
-try
-{
-    port = reactor.ListenTcp(options.Port, Factory.ForProtocol(() => new ChatClient(room)), ExampleHost.Backlog, options.Host);
-}
-catch (Reactor.CannotListenError ex)
-{
-    Console.Error.WriteLine($"{Name}: {ex.Message}");
-    return 1;
-}
+var port = ExampleEndpoints.Listen(Name, reactor, options, Factory.ForProtocol(() => new ChatClient(room)));
+if (port is null) return 1;
 ExampleHost.AnnounceListening(Name, port);
 return ExampleHost.Run(reactor);

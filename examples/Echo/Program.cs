@@ -19,22 +19,21 @@ var reactor = ExampleHost.CreateReactor(options);
 if (options.Mode == "client")
 {
     var client = new EchoClient(reactor);
+    if (options.Connect is not null)
+    {
+        var failed = false;
+        ExampleEndpoints.Connect(Name, reactor, options.Connect, client, () => failed = true);
+        ExampleHost.Run(reactor);
+        return failed ? 1 : client.ExitCode;
+    }
     var factory = new ReportingClientFactory(client, reactor);
     reactor.ConnectTcp(options.Host, options.Port, factory);
     ExampleHost.Run(reactor);
     return factory.Failed ? 1 : client.ExitCode;
 }
 
-IListeningPort port;
-try
-{
-    port = reactor.ListenTcp(options.Port, Factory.For<EchoProtocol>(), ExampleHost.Backlog, options.Host);
-}
-catch (CannotListenError ex)
-{
-    Console.Error.WriteLine($"{Name}: {ex.Message}");
-    return 1;
-}
+var port = ExampleEndpoints.Listen(Name, reactor, options, Factory.For<EchoProtocol>());
+if (port is null) return 1;
 ExampleHost.AnnounceListening(Name, port);
 return ExampleHost.Run(reactor);
 

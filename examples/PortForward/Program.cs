@@ -18,15 +18,7 @@ if (!options.Extra.TryGetValue("target", out var target) || !ExampleHost.TryPars
 }
 
 var reactor = ExampleHost.CreateReactor(options);
-Reactor.Net.IListeningPort port;
-try
-{
-    port = reactor.ListenTcp(options.Port, Factory.ForProtocol(() => new InboundEnd(reactor, targetHost, targetPort)), ExampleHost.Backlog, options.Host);
-}
-catch (Reactor.CannotListenError ex)
-{
-    Console.Error.WriteLine($"{Name}: {ex.Message}");
-    return 1;
-}
+var port = ExampleEndpoints.Listen(Name, reactor, options, Factory.ForProtocol(() => new InboundEnd(reactor, targetHost, targetPort)));
+if (port is null) return 1;
 ExampleHost.AnnounceListening(Name, port);
 return ExampleHost.Run(reactor);

@@ -83,11 +83,23 @@ public static class ExampleHost
                     selector = value;
                     selectorSource = "--selector";
                     break;
+                case "connect" when modes.Count == 0:
+                    return UsageError(name, "--connect applies to client modes only, and this example has none", out exitCode);
+                case "listen" or "connect":
+                    if (ExampleEndpoints.SyntaxError(value) is { } problem) return UsageError(name, $"--{key}: {problem}", out exitCode);
+                    if (key == "listen") options.Listen = value;
+                    else options.Connect = value;
+                    break;
                 default:
                     if (!extraOptions.ContainsKey(key)) return UsageError(name, $"unknown option --{key}", out exitCode);
                     options.Extra[key] = value;
                     break;
             }
+        }
+
+        if (options.Connect is not null && options.Mode is null)
+        {
+            return UsageError(name, $"--connect is for client mode: {name} {string.Join("|", modes)} --connect ENDPOINT", out exitCode);
         }
 
         if (!string.IsNullOrEmpty(selector))
@@ -200,6 +212,13 @@ public static class ExampleHost
         Console.Out.WriteLine($"  --port N          port to listen on (client: to connect to); 0 = any free port (default {defaultPort})");
         Console.Out.WriteLine("  --host ADDRESS    address to listen on or connect to (default 127.0.0.1: loopback only)");
         Console.Out.WriteLine($"  --selector NAME   selector backend: {string.Join("|", SelectorNames)} (default: the platform's best; also {SelectorVariable})");
+        Console.Out.WriteLine("  --listen ENDPOINT server endpoint string instead of --port/--host, e.g. tcp6:8000:interface=\\:\\:1,");
+        Console.Out.WriteLine("                    unix:/tmp/x.sock, ssl:8443:privateKey=key.pem:certKey=cert.pem");
+        if (modes.Count > 0)
+        {
+            Console.Out.WriteLine("  --connect ENDPOINT client endpoint string for client mode, e.g. tcp:127.0.0.1:8000, unix:/tmp/x.sock,");
+            Console.Out.WriteLine("                    tls:localhost:8443");
+        }
         foreach (var (key, help) in extraOptions) Console.Out.WriteLine($"  --{key,-15} {help}");
         Console.Out.WriteLine("  -h, --help        show this help");
         Console.Out.WriteLine();

@@ -17,6 +17,12 @@ public sealed class ExampleOptions
     /// <summary>The mode word (for example <c>client</c>), or null for the server.</summary>
     public string? Mode { get; set; }
 
+    /// <summary>The --listen endpoint description (see ExampleEndpoints), or null to use --port and --host.</summary>
+    public string? Listen { get; set; }
+
+    /// <summary>The --connect endpoint description for client modes, or null to use --host and --port.</summary>
+    public string? Connect { get; set; }
+
     /// <summary>The example-specific options given, by name without the leading dashes.</summary>
     public Dictionary<string, string> Extra { get; } = new(StringComparer.Ordinal);
 }

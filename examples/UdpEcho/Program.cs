@@ -10,6 +10,12 @@ var options = ExampleHost.Parse(
     "to its sender, from the port it listens on. Try: socat - UDP:127.0.0.1:PORT",
     defaultPort: 8000, args, modes: [], extraOptions: new Dictionary<string, string>(), out var exitCode);
 if (options is null) return exitCode;
+if (options.Listen is not null)
+{
+    // Endpoint strings describe stream servers; a datagram port is chosen with --port and --host.
+    Console.Error.WriteLine($"{Name}: --listen takes stream endpoints; use --port and --host for UDP (see --help)");
+    return 2;
+}
 
 var reactor = ExampleHost.CreateReactor(options);
 var maxPacketSize = options.Host.Contains(':') ? UdpPort.MaxIPv6Datagram : UdpPort.MaxIPv4Datagram;

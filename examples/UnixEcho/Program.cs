@@ -21,16 +21,9 @@ if (options is null) return exitCode;
 
 var path = options.Extra.GetValueOrDefault("path", defaultPath);
 var reactor = ExampleHost.CreateReactor(options);
-IListeningPort port;
-try
-{
-    port = reactor.ListenUnix(path, Factory.For<EchoProtocol>(), ExampleHost.Backlog, wantPid: true);
-}
-catch (Exception ex) when (ex is CannotListenError or ArgumentException)
-{
-    Console.Error.WriteLine($"{Name}: {ex.Message}");
-    return 1;
-}
+var port = ExampleEndpoints.Listen(Name, reactor, options, Factory.For<EchoProtocol>(),
+    fallback: $"unix:{Reactor.Net.Endpoints.EndpointDescription.Quote(path)}:lockfile=1:backlog={ExampleHost.Backlog}");
+if (port is null) return 1;
 // Stop listening as the reactor shuts down: the socket file and the lock file go with it.
 reactor.AddSystemEventTrigger(TriggerPhase.During, SystemEvent.Shutdown, () => port.StopListening());
 ExampleHost.AnnounceListening(Name, port);

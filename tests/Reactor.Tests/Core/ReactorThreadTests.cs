@@ -104,9 +104,9 @@ public class ReactorThreadTests(Reactor.Selectors.SelectorKind kind)
         {
             loopThread = Environment.CurrentManagedThreadId;
             contextInstalled = SynchronizationContext.Current is ReactorSynchronizationContext ctx && ctx.Reactor == _reactor;
-            await Task.Run(() => Thread.Sleep(1)).ConfigureAwait(true);
+            await CompletedByAnotherThreadOnceThisCallbackReturns().ConfigureAwait(true);
             resumedOn.Add(Environment.CurrentManagedThreadId);
-            await Task.Delay(1);
+            await CompletedByAnotherThreadOnceThisCallbackReturns();
             resumedOn.Add(Environment.CurrentManagedThreadId);
             _reactor.Stop();
         });
@@ -115,6 +115,25 @@ public class ReactorThreadTests(Reactor.Selectors.SelectorKind kind)
         Assert.That(contextInstalled, Is.True);
         Assert.That(resumedOn, Is.EqualTo(new[] { loopThread, loopThread }));
         Assert.That(SynchronizationContext.Current, Is.SameAs(before), "the previous context is restored after Run");
+    }
+
+    /// <summary>
+    /// A task that another thread completes only after the current loop callback has returned
+    /// (signalled by a zero-delay call, which runs on a later pass), so the awaiting code is
+    /// certainly suspended and its continuation must be carried back to the loop: no sleeping.
+    /// </summary>
+    private Task CompletedByAnotherThreadOnceThisCallbackReturns()
+    {
+        var completion = new TaskCompletionSource();
+        var callbackReturned = new ManualResetEventSlim();
+        new Thread(() =>
+        {
+            if (callbackReturned.Wait(TimeSpan.FromSeconds(30))) completion.SetResult();
+            else completion.SetException(new TimeoutException("the loop never ran the signalling call"));
+            callbackReturned.Dispose();
+        }) { IsBackground = true }.Start();
+        _reactor.CallLater(TimeSpan.Zero, callbackReturned.Set);
+        return completion.Task;
     }
 
     [Test]

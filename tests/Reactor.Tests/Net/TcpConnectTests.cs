@@ -86,6 +86,42 @@ public sealed class TcpConnectTests(SelectorKind kind)
     }
 
     [Test]
+    public void ConnectTcpUsesTheReactorsInstalledResolver()
+    {
+        // Twisted's connectTCP resolves through reactor.nameResolver: a name only the installed
+        // resolver knows must connect, and its failures must arrive as DnsLookupError.
+        var port = _reactor.ListenTcp(0, Factory.For<EchoProtocol>(), @interface: "127.0.0.1");
+        var resolver = new MapResolver(new Dictionary<string, IPAddress> { ["echo.test"] = IPAddress.Loopback });
+        _reactor.InstallNameResolver(resolver);
+        var client = new RecordingProtocol { OnConnectionMade = p => p.Transport.Write("named"u8) };
+        _reactor.ConnectTcp("echo.test", NetTesting.PortOf(port), new RecordingClientFactory(() => client));
+        _reactor.RunUntil(() => client.Received.Length == 5, "the echo through the installed resolver");
+
+        var failing = new RecordingClientFactory(() => new RecordingProtocol());
+        _reactor.ConnectTcp("unknown.test", 80, failing);
+        _reactor.RunUntil(() => failing.FailedReason is not null, "the installed resolver's refusal");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(resolver.Asked, Is.EqualTo(new[] { "echo.test", "unknown.test" }));
+            Assert.That(failing.FailedReason!.Value, Is.InstanceOf<DnsLookupError>());
+        });
+    }
+
+    private sealed class MapResolver(Dictionary<string, IPAddress> names) : Reactor.Net.Resolution.IHostnameResolver
+    {
+        public List<string> Asked { get; } = new();
+
+        public Reactor.Defer.Deferred<IReadOnlyList<IPAddress>> ResolveHostName(string hostName, AddressFamily family = AddressFamily.Unspecified)
+        {
+            Asked.Add(hostName);
+            return names.TryGetValue(hostName, out var address)
+                ? Reactor.Defer.Deferred.Succeed<IReadOnlyList<IPAddress>>(new[] { address })
+                : Reactor.Defer.Deferred.Fail<IReadOnlyList<IPAddress>>(new DnsLookupError($"{hostName} is not in the map"));
+        }
+    }
+
+    [Test]
     public void HostNamesAreResolvedOffTheLoop()
     {
         var port = _reactor.ListenTcp(0, Factory.For<EchoProtocol>(), @interface: "127.0.0.1");

@@ -29,4 +29,10 @@ internal interface ITransportHost : IReactorFDSet, IReactorTime, IReactorFromThr
     /// loop iteration (at most one request per iteration: the caller keeps its own flag).
     /// </summary>
     void RequestFlush(IFlushable target);
+
+    /// <summary>
+    /// The resolver that connectors use for host names, or null to call the system resolver
+    /// directly (hosts without a pluggable resolver, such as test doubles).
+    /// </summary>
+    Resolution.IHostnameResolver? NameResolver => null;
 }

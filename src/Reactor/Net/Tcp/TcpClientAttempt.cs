@@ -46,24 +46,43 @@ internal sealed class TcpClientAttempt : IWriteDescriptor
             _host.CallLater(TimeSpan.Zero, () => BeginConnect(literal));
             return;
         }
+        if (_host.NameResolver is { } resolver)
+        {
+            // The reactor's pluggable resolver (Twisted's connectTCP uses reactor.nameResolver);
+            // it delivers on the loop thread.
+            resolver.ResolveHostName(_hostName).AddCallbacks<object?>(
+                addresses =>
+                {
+                    Resolved(addresses, null);
+                    return null;
+                },
+                failure =>
+                {
+                    Resolved(null, failure.Value);
+                    return null;
+                });
+            return;
+        }
         // getaddrinfo blocks: run it on the thread pool and hand the answer back to the loop.
         Dns.GetHostAddressesAsync(_hostName).ContinueWith(
-            task => _host.CallFromThread(() => Resolved(task)),
+            task => _host.CallFromThread(() => Resolved(
+                task.IsCompletedSuccessfully ? task.Result : null,
+                task.IsCompletedSuccessfully ? null : task.Exception?.InnerException ?? new DnsLookupError())),
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
     }
 
-    private void Resolved(Task<IPAddress[]> lookup)
+    private void Resolved(IReadOnlyList<IPAddress>? addresses, Exception? error)
     {
         if (_done) return;
-        if (!lookup.IsCompletedSuccessfully)
+        if (addresses is null)
         {
-            var inner = lookup.Exception?.InnerException;
+            var inner = error is DnsLookupError { InnerException: { } cause } ? cause : error;
             Fail(new DnsLookupError($"DNS lookup failed: address '{_hostName}' not found: {inner?.Message}", inner));
             return;
         }
-        var address = Choose(lookup.Result);
+        var address = Choose(addresses);
         if (address is null)
         {
             Fail(new DnsLookupError($"DNS lookup failed: address '{_hostName}' has no IP address of a usable family."));
@@ -76,11 +95,11 @@ internal sealed class TcpClientAttempt : IWriteDescriptor
     /// The first address of the bind address's family, else the first IPv4 one (Twisted resolves
     /// IPv4 only; we fall back to IPv6 rather than fail), else the first IPv6 one.
     /// </summary>
-    private IPAddress? Choose(IPAddress[] addresses)
+    private IPAddress? Choose(IReadOnlyList<IPAddress> addresses)
     {
-        if (_bindAddress is not null) return Array.Find(addresses, a => a.AddressFamily == _bindAddress.AddressFamily);
-        return Array.Find(addresses, a => a.AddressFamily == AddressFamily.InterNetwork)
-            ?? Array.Find(addresses, a => a.AddressFamily == AddressFamily.InterNetworkV6);
+        if (_bindAddress is not null) return addresses.FirstOrDefault(a => a.AddressFamily == _bindAddress.AddressFamily);
+        return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+            ?? addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetworkV6);
     }
 
     private void BeginConnect(IPAddress address)

@@ -128,7 +128,7 @@ public class UdpPortTests
     public void AnIPv4DestinationOnAnIPv6PortIsMapped()
     {
         var v4 = new RecordingDatagramProtocol();
-        var v4Port = _reactor.ListenUdp(0, v4, "0.0.0.0");
+        var v4Port = _reactor.ListenUdp(0, v4, "127.0.0.1");
         var v6Port = _reactor.ListenUdp(0, new RecordingDatagramProtocol(), "::");
         v6Port.Write("mapped"u8, new IPEndPoint(IPAddress.Loopback, ((IPEndPoint)v4Port.GetHost()).Port));
         IterateUntil(_reactor, () => v4.Received.Count == 1, "the datagram sent from the IPv6 port");
