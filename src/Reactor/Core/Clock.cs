@@ -49,6 +49,8 @@ public sealed class Clock : IReactorTime
     public void Advance(TimeSpan amount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(amount, TimeSpan.Zero);
+        // Refuse before moving time: a refused Advance must leave the clock as it was.
+        if (_queue.InPass) throw new InvalidOperationException("Timed calls are already being run; Advance cannot be called from inside one.");
         _now = TimeSpan.FromTicks(TimerQueue.AddSaturating(_now.Ticks, amount.Ticks));
         _queue.RunDue();
     }

@@ -67,7 +67,8 @@ public sealed class Failure
     public string GetTraceback()
     {
         var sb = new StringBuilder();
-        sb.Append("Traceback (failure with no frames): ").AppendLine(Type.FullName);
+        // Twisted says "failure with no frames" only when there is no stack; a thrown exception has one.
+        sb.Append(Value.StackTrace is null ? "Traceback (failure with no frames): " : "Traceback: ").AppendLine(Type.FullName);
         sb.AppendLine(Value.ToString());
         if (CreationStack is not null)
         {

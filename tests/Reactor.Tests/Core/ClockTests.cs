@@ -301,9 +301,15 @@ public class ClockTests
     {
         var c = new Clock();
         Exception? seen = null;
-        c.CallLater(S(1), () => { try { c.Advance(S(1)); } catch (Exception ex) { seen = ex; } });
+        TimeSpan? nowAfterRefusal = null;
+        c.CallLater(S(1), () =>
+        {
+            try { c.Advance(S(1)); } catch (Exception ex) { seen = ex; }
+            nowAfterRefusal = c.Now;
+        });
         c.Advance(S(1));
         Assert.That(seen, Is.InstanceOf<InvalidOperationException>());
+        Assert.That(nowAfterRefusal, Is.EqualTo(S(1)), "a refused Advance leaves the time as it was");
     }
 
     [Test]

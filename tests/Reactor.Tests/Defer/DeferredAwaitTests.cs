@@ -90,7 +90,7 @@ public class DeferredAwaitTests
         Assert.That(SuccessResultOf(d), Is.Null);
     }
 
-    // twisted: test_inlinecb.StackTests.testStackUsage / research E21
+    // twisted: test_inlinecb.BasicTests.testStackUsage / research E21
     [Test]
     public void ThousandsOfAwaitsDoNotGrowTheStack()
     {
@@ -125,7 +125,7 @@ public class DeferredAwaitTests
         Assert.That(seen, Is.EqualTo(3));
     }
 
-    // twisted: test_inlinecb.CancellationTests.test_cascadeCancellingOnCancel / research E22
+    // twisted: test_inlinecb.CancellationTests.test_CascadeCancellingOnCancelNotStacked / research E22
     [Test]
     public void CancellingTheAsyncMethodsDeferredCancelsTheDeferredItAwaits()
     {
@@ -139,7 +139,7 @@ public class DeferredAwaitTests
         FailureResultOf(outer, typeof(CancelledError));
     }
 
-    // twisted: test_inlinecb.CancellationTests.test_errbackCancelledErrorOnCancel (the method may handle it)
+    // twisted: test_inlinecb.CancellationTests.test_ErrbackCancelledErrorOnCancel (the method may handle it)
     [Test]
     public void AsyncMethodCanHandleTheCancellationOfWhatItAwaits()
     {

@@ -29,7 +29,7 @@ public class DeferredChainTests
         Assert.That(seen, Is.EqualTo(new[] { 1, 2, 20 }));
     }
 
-    // twisted: test_defer.DeferredTests.testDeferredWithoutArgs (callbacks added after firing run at once)
+    // twisted: test_defer.DeferredTests.testImmediateSuccess (callbacks added after firing run at once)
     [Test]
     public void CallbackAddedAfterFiringRunsSynchronously()
     {
@@ -51,7 +51,7 @@ public class DeferredChainTests
         Assert.That(seen!.Value, Is.TypeOf<DivideByZeroException>());
     }
 
-    // twisted: test_defer.DeferredTests.testErrbackWithoutArgs / E1 in research §2.11
+    // research §2.11 E1 (Twisted's _runCallbacks: an errback returning a value resumes the callback path)
     [Test]
     public void ErrbackReturningAValueSwitchesBackToCallbacks()
     {
@@ -113,7 +113,7 @@ public class DeferredChainTests
         tail.AddErrback(_ => null);
     }
 
-    // twisted: test_defer.DeferredTests.testAlreadyCalled_CC, _CE, _EC, _EE
+    // twisted: test_defer.AlreadyCalledTests.testAlreadyCalled_CC, _CE, _EC, _EE
     [TestCase("cc")]
     [TestCase("ce")]
     [TestCase("ec")]
@@ -176,7 +176,7 @@ public class DeferredChainTests
         Assert.That(order, Is.EqualTo(new[] { 1, 2, 3 }));
     }
 
-    // twisted: test_defer.DeferredTests.testCallbackMaybeReturnsFailure-style (AddBoth runs on both paths)
+    // Twisted's addBoth semantics (runs on both paths; not a port of a single Twisted test)
     [Test]
     public void AddBothFinallyRunsOnBothPathsAndKeepsTheResult()
     {

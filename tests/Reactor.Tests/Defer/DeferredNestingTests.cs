@@ -87,7 +87,7 @@ public class DeferredNestingTests
         Assert.That(results, Is.EqualTo(new object?[] { null }));
     }
 
-    // twisted: test_defer.DeferredTests.testPausedCallback-style / research E10
+    // twisted: test_defer.DeferredTests.testPausedFailure (success variant) / research E10
     [Test]
     public void PausedDeferredRunsCallbacksOnUnpause()
     {

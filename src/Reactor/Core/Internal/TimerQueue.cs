@@ -36,6 +36,9 @@ internal sealed class TimerQueue
     private readonly List<TimerEntry> _held = new();
     private bool _inPass;
 
+    /// <summary>True while a pass runs timed calls (a new pass cannot start from inside one).</summary>
+    internal bool InPass => _inPass;
+
     // Consecutive checks that found the heap sparse; reset whenever it fills up again (see ShrinkIfSparse).
     private int _sparseChecks;
     private const int SparseChecksBeforeShrink = 1024;
