@@ -23,10 +23,10 @@ public class ExampleEndpointOptionTests
     {
         var path = Path.Combine(_dir, "echo.sock");
         var description = "unix:" + EndpointDescription.Quote(path);
-        using var echo = RunningExample.Start("Echo", "--listen", description);
+        using var echo = ExampleProcess.Start("Echo", "--listen", description);
         Assert.That(echo.FirstLine, Is.EqualTo($"Echo listening on {path}"));
 
-        var (exitCode, output, error) = RunningExample.RunTool("dotnet", "hello\nendpoints\n", RunningExample.PathOf("Echo"), "client", "--connect", description);
+        var (exitCode, output, error) = ExampleProcess.RunTool("dotnet", "hello\nendpoints\n", ExampleProcess.PathOf("Echo"), "client", "--connect", description);
         Assert.That(exitCode, Is.Zero, error);
         Assert.That(output, Is.EqualTo("hello\nendpoints\n"));
         Assert.That(echo.Signal("TERM"), Is.Zero);
@@ -35,7 +35,7 @@ public class ExampleEndpointOptionTests
     [Test]
     public void ChatListensWhereTheTcpEndpointSays()
     {
-        using var chat = RunningExample.Start("Chat", "--listen", "tcp:0:interface=127.0.0.1:backlog=2048");
+        using var chat = ExampleProcess.Start("Chat", "--listen", "tcp:0:interface=127.0.0.1:backlog=2048");
         Assert.That(chat.FirstLine, Does.Match(@"^Chat listening on 127\.0\.0\.1:\d+$"));
         Assert.That(chat.Signal("TERM"), Is.Zero);
     }
@@ -43,11 +43,11 @@ public class ExampleEndpointOptionTests
     [Test]
     public void ABadEndpointIsAUsageErrorNamingTheSegmentAndKeys()
     {
-        var (exitCode, error) = RunningExample.RunToExit("Echo", "--listen", "tcp:0:colour=blue");
+        var (exitCode, error) = ExampleProcess.RunToExit("Echo", "--listen", "tcp:0:colour=blue");
         Assert.That(exitCode, Is.EqualTo(1));
         Assert.That(error, Does.Contain("in segment \"colour=blue\"").And.Contain("Accepted keys: port, interface, backlog"));
 
-        (exitCode, error) = RunningExample.RunToExit("Echo", "--listen", "tcp:0:\\");
+        (exitCode, error) = ExampleProcess.RunToExit("Echo", "--listen", "tcp:0:\\");
         Assert.That(exitCode, Is.EqualTo(2), "a syntax error is caught with the options");
         Assert.That(error, Does.Contain("lone backslash"));
     }
@@ -55,7 +55,7 @@ public class ExampleEndpointOptionTests
     [Test]
     public void ConnectWithoutAClientModeIsAUsageError()
     {
-        var (exitCode, error) = RunningExample.RunToExit("Echo", "--connect", "tcp:127.0.0.1:1");
+        var (exitCode, error) = ExampleProcess.RunToExit("Echo", "--connect", "tcp:127.0.0.1:1");
         Assert.That(exitCode, Is.EqualTo(2));
         Assert.That(error, Does.Contain("--connect is for client mode"));
     }
@@ -63,7 +63,7 @@ public class ExampleEndpointOptionTests
     [Test]
     public void AClientThatCannotConnectExitsNonZeroWithTheReason()
     {
-        var (exitCode, _, error) = RunningExample.RunTool("dotnet", "", RunningExample.PathOf("Echo"), "client", "--connect",
+        var (exitCode, _, error) = ExampleProcess.RunTool("dotnet", "", ExampleProcess.PathOf("Echo"), "client", "--connect",
             "unix:" + EndpointDescription.Quote(Path.Combine(_dir, "nobody.sock")));
         Assert.That(exitCode, Is.EqualTo(1));
         Assert.That(error, Does.Contain("cannot connect to unix:"));

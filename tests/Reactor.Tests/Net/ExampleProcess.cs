@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace Reactor.Tests.Net;
 
 /// <summary>
-/// One example program run as a child process: waits for its first line ("NAME listening on
-/// HOST:PORT"), and is stopped by its PID (SIGTERM, then SIGKILL if it lingers) on dispose.
+/// An example program run as a child process: waits for its first line ("NAME listening on
+/// ADDRESS"), and is stopped by its PID (SIGTERM, then SIGKILL if it lingers) on dispose.
 /// </summary>
 internal sealed class ExampleProcess : IDisposable
 {
@@ -22,64 +22,78 @@ internal sealed class ExampleProcess : IDisposable
         process.BeginErrorReadLine();
     }
 
-    public int Port { get; private set; }
-
+    /// <summary>The first line of output.</summary>
     public string FirstLine { get; private set; } = "";
 
+    /// <summary>What the program wrote to stderr so far.</summary>
     public string Stderr
     {
         get { lock (_stderr) return _stderr.ToString(); }
     }
 
+    /// <summary>The child process (for tests that read its streams themselves).</summary>
     public Process Process => _process;
+
+    /// <summary>The child's pid.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>The port at the end of the first line (for the IP examples).</summary>
+    public int Port => int.Parse(FirstLine[(FirstLine.LastIndexOf(':') + 1)..]);
 
     /// <summary>The built example's assembly, next to this test assembly's configuration (Debug/Release).</summary>
     public static string PathOf(string name)
     {
-        var testDir = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory); // .../tests/Reactor.Tests/bin/<Config>/net10.0
-        var configuration = Path.GetFileName(Path.GetDirectoryName(testDir))!;
+        var testDir = AppContext.BaseDirectory; // .../tests/Reactor.Tests/bin/<Config>/net10.0/
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(testDir)).Parent!.Name;
         var root = testDir;
-        while (!File.Exists(Path.Combine(root, "Reactor.sln"))) root = Path.GetDirectoryName(root)!;
-        return Path.Combine(root, "examples", name, "bin", configuration, "net10.0", name + ".dll");
+        while (!File.Exists(Path.Combine(root, "Reactor.sln"))) root = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(root))!;
+        var path = Path.Combine(root, "examples", name, "bin", configuration, "net10.0", name + ".dll");
+        if (!File.Exists(path)) Assert.Fail($"{path} is not built: build Reactor.sln (or examples/{name}) first.");
+        return path;
+    }
+
+    /// <summary>Runs <paramref name="name"/> to completion; returns its exit code and stderr.</summary>
+    public static (int ExitCode, string Error) RunToExit(string name, params string[] arguments)
+    {
+        using var process = Process.Start(Info(name, arguments))!;
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit((int)NetTesting.Deadline.TotalMilliseconds))
+        {
+            process.Kill();
+            Assert.Fail($"{name} did not exit");
+        }
+        return (process.ExitCode, error.Result);
     }
 
     /// <summary>Starts <paramref name="name"/> with <paramref name="arguments"/> and waits for its first line.</summary>
     public static ExampleProcess Start(string name, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        info.ArgumentList.Add(PathOf(name));
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var process = new Process { StartInfo = Info(name, arguments), EnableRaisingEvents = true };
         process.Start();
         var example = new ExampleProcess(process);
         if (!example._firstLine.Task.Wait(NetTesting.Deadline)) throw new TimeoutException($"{name} printed nothing: {example.Stderr}");
         example.FirstLine = example._firstLine.Task.Result;
-        var colon = example.FirstLine.LastIndexOf(':');
-        example.Port = int.Parse(example.FirstLine[(colon + 1)..]);
         return example;
     }
 
-    /// <summary>Sends SIGTERM and waits (bounded) for the exit; returns the exit code, or null if it did not exit.</summary>
-    public int? Terminate()
-    {
-        if (!_process.HasExited) Signal("TERM");
-        return _process.WaitForExit((int)NetTesting.Deadline.TotalMilliseconds) ? _process.ExitCode : null;
-    }
-
-    public void Dispose()
+    /// <summary>Sends <paramref name="signal"/> (TERM, KILL) and waits (bounded) for the exit; returns the exit code, or null.</summary>
+    public int? Signal(string signal)
     {
         if (!_process.HasExited)
         {
-            Signal("TERM");
-            if (!_process.WaitForExit(10_000)) _process.Kill();
+            using var kill = Process.Start("kill", $"-{signal} {_process.Id}");
+            kill.WaitForExit(10_000);
         }
-        _process.Dispose();
+        return _process.WaitForExit((int)NetTesting.Deadline.TotalMilliseconds) ? _process.ExitCode : null;
     }
 
-    private void Signal(string signal)
+    /// <summary>Sends SIGTERM and waits (bounded) for the exit; returns the exit code, or null if it did not exit.</summary>
+    public int? Terminate() => Signal("TERM");
+
+    public void Dispose()
     {
-        using var kill = Process.Start("kill", $"-{signal} {_process.Id}");
-        kill.WaitForExit(10_000);
+        if (!_process.HasExited && Signal("TERM") is null) _process.Kill();
+        _process.Dispose();
     }
 
     /// <summary>Runs a tool to completion with <paramref name="input"/> on stdin; returns (exit code, stdout, stderr).</summary>
@@ -98,5 +112,13 @@ internal sealed class ExampleProcess : IDisposable
             Assert.Fail($"{tool} did not finish: {error.Result}");
         }
         return (process.ExitCode, output.Result, error.Result);
+    }
+
+    private static ProcessStartInfo Info(string name, string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        info.ArgumentList.Add(PathOf(name));
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        return info;
     }
 }

@@ -19,11 +19,11 @@ public class UdpEchoExampleTests
     public void SocatGetsItsDatagramBackAndSigtermStopsTheServer()
     {
         var socat = ExternalTool.Require("socat");
-        using var echo = RunningExample.Start("UdpEcho", "--port", "0");
+        using var echo = ExampleProcess.Start("UdpEcho", "--port", "0");
         Assert.That(echo.FirstLine, Does.Match(@"^UdpEcho listening on 127\.0\.0\.1:\d+$"));
 
         // socat sends stdin as one datagram and prints the reply; -t bounds how long it waits for it.
-        var (exitCode, output, error) = RunningExample.RunTool(socat, "hello over udp\n", "-t", "5", "-", $"UDP:127.0.0.1:{echo.Port}");
+        var (exitCode, output, error) = ExampleProcess.RunTool(socat, "hello over udp\n", "-t", "5", "-", $"UDP:127.0.0.1:{echo.Port}");
         Assert.That(exitCode, Is.Zero, error);
         Assert.That(output, Is.EqualTo("hello over udp\n"));
         Assert.That(echo.Signal("TERM"), Is.Zero, "SIGTERM stops the server cleanly");
@@ -33,8 +33,8 @@ public class UdpEchoExampleTests
     public void TheLargestIPv4DatagramComesBackWholeFromTheListeningPort()
     {
         var python = ExternalTool.Require("python3");
-        using var echo = RunningExample.Start("UdpEcho", "--port", "0");
-        var (exitCode, output, error) = RunningExample.RunTool(python, "", "-c", PythonLargestDatagram, echo.Port.ToString());
+        using var echo = ExampleProcess.Start("UdpEcho", "--port", "0");
+        var (exitCode, output, error) = ExampleProcess.RunTool(python, "", "-c", PythonLargestDatagram, echo.Port.ToString());
         Assert.That(exitCode, Is.Zero, error);
         Assert.That(output.Trim(), Is.EqualTo("ok"));
     }

@@ -22,11 +22,11 @@ public class UnixEchoExampleTests
     {
         var socat = ExternalTool.Require("socat");
         var path = Path.Combine(_dir, "echo.sock");
-        using var echo = RunningExample.Start("UnixEcho", "--path", path);
+        using var echo = ExampleProcess.Start("UnixEcho", "--path", path);
         Assert.That(echo.FirstLine, Is.EqualTo($"UnixEcho listening on {path}"));
 
         // socat half-closes at the end of its input; the server echoes everything, then closes.
-        var (exitCode, output, error) = RunningExample.RunTool(socat, "hello\nunix\n", "-", $"UNIX-CONNECT:{path}");
+        var (exitCode, output, error) = ExampleProcess.RunTool(socat, "hello\nunix\n", "-", $"UNIX-CONNECT:{path}");
         Assert.That(exitCode, Is.Zero, error);
         Assert.That(output, Is.EqualTo("hello\nunix\n"));
 
@@ -42,8 +42,8 @@ public class UnixEchoExampleTests
     public void ASecondServerOnTheSamePathExitsNonZeroWithAMessage()
     {
         var path = Path.Combine(_dir, "once.sock");
-        using var first = RunningExample.Start("UnixEcho", "--path", path);
-        var (exitCode, error) = RunningExample.RunToExit("UnixEcho", "--path", path);
+        using var first = ExampleProcess.Start("UnixEcho", "--path", path);
+        var (exitCode, error) = ExampleProcess.RunToExit("UnixEcho", "--path", path);
         Assert.That(exitCode, Is.Not.Zero);
         Assert.That(error, Does.Contain(path).And.Contain($"pid {first.Id}"));
     }
@@ -53,14 +53,14 @@ public class UnixEchoExampleTests
     {
         var socat = ExternalTool.Require("socat");
         var path = Path.Combine(_dir, "killed.sock");
-        using (var killed = RunningExample.Start("UnixEcho", "--path", path))
+        using (var killed = ExampleProcess.Start("UnixEcho", "--path", path))
         {
             Assert.That(killed.Signal("KILL"), Is.Not.Zero);
         }
         Assert.That(File.Exists(path), Is.True, "SIGKILL leaves the socket file behind");
 
-        using var echo = RunningExample.Start("UnixEcho", "--path", path);
-        var (exitCode, output, error) = RunningExample.RunTool(socat, "still works\n", "-", $"UNIX-CONNECT:{path}");
+        using var echo = ExampleProcess.Start("UnixEcho", "--path", path);
+        var (exitCode, output, error) = ExampleProcess.RunTool(socat, "still works\n", "-", $"UNIX-CONNECT:{path}");
         Assert.That(exitCode, Is.Zero, error);
         Assert.That(output, Is.EqualTo("still works\n"));
     }
