@@ -31,6 +31,9 @@ internal sealed class UnixTransportHost(ITransportHost reactor) : ITransportHost
     public void RequestFlush(IFlushable target) => reactor.RequestFlush(target);
 
     /// <inheritdoc/>
+    public void RemoveBeforeClose(IFileDescriptor descriptor) => reactor.RemoveBeforeClose(descriptor);
+
+    /// <inheritdoc/>
     public TimeSpan Now => reactor.Now;
 
     /// <inheritdoc/>
