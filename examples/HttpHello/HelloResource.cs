@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Reactor.Core;
+using Reactor.Time;
 using Reactor.Web.Server;
 
 namespace Reactor.Examples.HttpHello;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Reactor;
 using Reactor.Core;
+using Reactor.Errors;
 using Reactor.Net;
 using Reactor.Selectors;
 using Reactor.Web.Server;
