@@ -28,7 +28,8 @@ if [ ! -f "$build/.instrumented" ]; then
 fi
 
 mkdir -p "$out"
-export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
+# No CPU pinning: the machine is shared, and two harnesses may run side by side.
+export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
 afl-fuzz -V "$seconds" -i "$here/corpus/$target" -o "$out" -t 10000 -m none \
     -- dotnet "$build/Reactor.Fuzz.dll" "$target" >"$out/afl.log" 2>&1 || true
 stats="$out/default/fuzzer_stats"
