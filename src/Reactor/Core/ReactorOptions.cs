@@ -4,7 +4,7 @@ using Reactor.Selectors;
 namespace Reactor.Core;
 
 /// <summary>How <see cref="ReactorLoop.Create"/> builds a reactor.</summary>
-public sealed class ReactorOptions
+public sealed partial class ReactorOptions
 {
     /// <summary>The default size of the reactor's read buffer: 64 KiB.</summary>
     public const int DefaultReadBufferSize = 64 * 1024;

@@ -35,4 +35,7 @@ internal interface ITransportHost : IReactorFDSet, IReactorTime, IReactorFromThr
     /// directly (hosts without a pluggable resolver, such as test doubles).
     /// </summary>
     Resolution.IHostnameResolver? NameResolver => null;
+
+    /// <summary>The limits new transports start with (water marks, TLS handshake and close timeouts).</summary>
+    TransportLimits Limits => TransportLimits.Default;
 }
