@@ -1,4 +1,4 @@
-using Reactor.Core;
+using Reactor.Time;
 using Reactor.Examples.HttpHello;
 using Reactor.Protocols;
 

@@ -48,7 +48,7 @@ public sealed partial class ReactorOptions
 
     /// <summary>
     /// How many times in a row the selector's wait may fail (other than EINTR) before
-    /// <see cref="ReactorLoop.Run"/> gives up and throws a <see cref="ReactorStateError"/> naming the
+    /// <see cref="ReactorLoop.Run"/> gives up and throws a <see cref="Errors.ReactorStateError"/> naming the
     /// error, instead of spinning. Between failures the loop backs off (1 ms, doubling, at most 1 s).
     /// Default 10.
     /// </summary>

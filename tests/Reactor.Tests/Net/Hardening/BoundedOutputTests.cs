@@ -4,6 +4,7 @@ using Reactor.Net.Stream;
 using Reactor.Protocols;
 using Reactor.Selectors;
 using Reactor.Tests.Core;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Hardening;
 
@@ -11,7 +12,7 @@ namespace Reactor.Tests.Net.Hardening;
 /// Bounded output by default (issue 12, scope 1): a protocol that answers what it reads, with no
 /// producer registered, cannot be made to buffer without bound by a peer that sends and never reads.
 /// </summary>
-[TestFixtureSource(typeof(NetBackends), nameof(NetBackends.Available))]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 public sealed class BoundedOutputTests(SelectorKind kind)
 {
     private const int Chunk = 16 * 1024;
