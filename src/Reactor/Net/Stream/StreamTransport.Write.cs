@@ -32,14 +32,11 @@ internal abstract partial class StreamTransport
         {
             nint sent;
             Errno errno;
-            fixed (byte* p = data)
+            do
             {
-                do
-                {
-                    sent = Syscalls.Send(_fd, p, data.Length, out errno);
-                }
-                while (sent < 0 && errno == Errno.EINTR);
+                sent = SendSome(data, out errno);
             }
+            while (sent < 0 && errno == Errno.EINTR);
             if (sent == data.Length) return;
             if (sent < 0)
             {
@@ -209,8 +206,8 @@ internal abstract partial class StreamTransport
 
             Errno errno;
             var sent = count == 1
-                ? Syscalls.Send(_fd, vectors[0].Base, requested, out errno)
-                : Syscalls.Writev(_fd, vectors, count, out errno);
+                ? SendSome(new ReadOnlySpan<byte>(vectors[0].Base, (int)requested), out errno)
+                : SendGathered(new ReadOnlySpan<IoVec>(vectors, count), out errno);
             if (sent < 0)
             {
                 if (errno.IsWouldBlock) return null;
@@ -221,6 +218,27 @@ internal abstract partial class StreamTransport
             if (sent < requested) return null; // the kernel's buffer is full
         }
         return null;
+    }
+
+    /// <summary>
+    /// The lower I/O seam, send side: one send(2) of <paramref name="data"/>. Returns the bytes the kernel
+    /// took or -1 with <paramref name="errno"/>. A family overrides it (UNIX: sendmsg carrying descriptors).
+    /// </summary>
+    protected virtual unsafe nint SendSome(ReadOnlySpan<byte> data, out Errno errno)
+    {
+        fixed (byte* p = data)
+        {
+            return Syscalls.Send(_fd, p, data.Length, out errno);
+        }
+    }
+
+    /// <summary>The lower I/O seam, gathered send: one writev(2) of <paramref name="vectors"/> (pinned output segments).</summary>
+    protected virtual unsafe nint SendGathered(ReadOnlySpan<IoVec> vectors, out Errno errno)
+    {
+        fixed (IoVec* p = vectors)
+        {
+            return Syscalls.Writev(_fd, p, vectors.Length, out errno);
+        }
     }
 
     private Exception? CloseWriteSide()
