@@ -56,6 +56,8 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
             throw new ArgumentOutOfRangeException(nameof(options), options.ReadBufferSize, "ReadBufferSize must be positive.");
         if (options.MaxEventsPerWait <= 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxEventsPerWait, "MaxEventsPerWait must be positive.");
+        options.ValidateHardening();
+        Options = options;
 
         Logger = options.Logger
             ?? options.LoggerFactory?.CreateLogger("Reactor.Core.ReactorLoop")
@@ -87,6 +89,9 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
         }
         return new(options ?? new ReactorOptions());
     }
+
+    /// <summary>The options this reactor was created with.</summary>
+    internal ReactorOptions Options { get; }
 
     /// <summary>The logger of this reactor; transports log through it too.</summary>
     public ILogger Logger { get; }
