@@ -36,6 +36,9 @@ internal interface ITransportHost : IReactorFDSet, IReactorTime, IReactorFromThr
     /// </summary>
     Resolution.IHostnameResolver? NameResolver => null;
 
+    /// <summary>Where connections count themselves for metrics (nowhere, for hosts that are not reactors).</summary>
+    NetInstruments Instruments => NetInstruments.Unobserved;
+
     /// <summary>The readiness event being dispatched to the caller (events and carried errno); default outside a dispatch.</summary>
     Selectors.SelectorEvent CurrentReadiness => default;
 }

@@ -38,6 +38,22 @@ public sealed class SystemHostnameResolver : IHostnameResolver
 
         var cancel = new CancellationTokenSource();
         var answer = new Deferred<IReadOnlyList<IPAddress>>(_ => cancel.Cancel());
+        // Measured and traced once per lookup (the reactor's instruments; none for other hosts).
+        var instruments = (_reactor as Internal.ITransportHost)?.Instruments ?? Internal.NetInstruments.Unobserved;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var activity = instruments.StartActivity("dns.lookup");
+        activity?.SetTag("dns.question.name", hostName);
+        answer.AddBoth(result =>
+        {
+            var error = (result as Failure)?.Value;
+            instruments.LookupDone(started, error);
+            if (activity is not null)
+            {
+                if (error is not null) activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.Message);
+                activity.Dispose();
+            }
+            return result;
+        });
         // Task.Run: on some platforms getaddrinfo runs synchronously inside the async call; never on the loop.
         Task.Run(() => Dns.GetHostAddressesAsync(hostName, family, cancel.Token))
             .ContinueWith(lookup => Deliver(answer, lookup, hostName, family, cancel), TaskScheduler.Default);

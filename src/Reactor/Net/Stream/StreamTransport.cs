@@ -30,6 +30,8 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
     protected readonly ISyscalls Syscalls;
 
     private readonly OutputBuffer _output = new();
+    // Connection and byte counts for metrics: plain increments, read only when someone collects.
+    private readonly StreamCounters _counters;
     private int _fd;
     private IProtocol _protocol = DetachedProtocol.Instance;
 
@@ -59,7 +61,14 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
         Syscalls = host.Syscalls;
         _fd = fd;
         WriteThroughThreshold = DefaultWriteThroughThreshold;
+        _counters = CountersIn(host.Instruments);
     }
+
+    /// <summary>Which counters this kind of connection adds to (TCP's; UNIX connections override).</summary>
+    private protected virtual StreamCounters CountersIn(NetInstruments instruments) => instruments.Tcp;
+
+    /// <summary>Bytes the kernel took (for the reactor.io metric).</summary>
+    private protected void CountSent(nint bytes) => _counters.BytesSent += bytes;
 
     /// <summary>
     /// The write strategy: a write of at least this many bytes, with nothing pending, goes straight
@@ -98,6 +107,8 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
     {
         _protocol = protocol;
         _connected = true;
+        _counters.Opened++;
+        _counters.Active++;
         StartReading();
         try
         {
@@ -121,6 +132,12 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
     {
         if (_lost) return;
         _lost = true;
+        if (_connected)
+        {
+            _counters.Active--;
+            if (reason.Value is ConnectionDone) _counters.ClosedDone++;
+            else _counters.ClosedLost++;
+        }
         _connected = false;
         StopReading();
         StopWriting();

@@ -57,6 +57,8 @@ public sealed partial class ReactorLoop : IReactorTcp, ITransportHost
 
     byte[] ITransportHost.ReadBuffer => ReadBuffer;
 
+    NetInstruments ITransportHost.Instruments => NetInstruments;
+
     void ITransportHost.RequestFlush(IFlushable target) => RequestFlush(target);
 
     Selectors.SelectorEvent ITransportHost.CurrentReadiness => CurrentReadiness;
