@@ -84,7 +84,7 @@ public sealed class ReactorHostedService : IHostedService
         catch
         {
             _hostStopping = true;
-            reactor.Stop();
+            StopReactor(reactor);
             await _exited.Task.ConfigureAwait(false);
             throw;
         }
@@ -96,7 +96,7 @@ public sealed class ReactorHostedService : IHostedService
         _hostStopping = true;
         var reactor = _reactor;
         if (reactor is null || _thread is null) return;
-        if (!_exited.Task.IsCompleted) reactor.Stop(); // handed to the loop thread; a no-op if it is already stopping
+        StopReactor(reactor);
         try
         {
             await _exited.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -106,6 +106,20 @@ public sealed class ReactorHostedService : IHostedService
             HostingLog.ShutdownTimedOut(_logger);
             reactor.CallFromThread(reactor.Crash);
             await _exited.Task.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Asks the loop to shut down, unless it already has (or is doing so).</summary>
+    private void StopReactor(ReactorLoop reactor)
+    {
+        if (_exited.Task.IsCompleted) return;
+        try
+        {
+            reactor.Stop(); // from another thread: handed to the loop, which ignores it if already stopping
+        }
+        catch (Errors.ReactorStateError)
+        {
+            // The loop finished between the check and the call (a finished thread's id can be reused).
         }
     }
 

@@ -45,6 +45,7 @@ public static class ReactorServiceCollectionExtensions
     {
         var options = provider.GetRequiredService<IOptions<ReactorOptions>>().Value;
         options.LoggerFactory ??= provider.GetService<ILoggerFactory>();
+        options.MeterFactory ??= provider.GetService<System.Diagnostics.Metrics.IMeterFactory>();
         // The host owns SIGINT / SIGTERM (its console lifetime); the reactor hears of them as a host stop.
         options.InstallSignalHandlers = false;
         return ReactorLoop.Create(options);

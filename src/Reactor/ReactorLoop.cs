@@ -103,6 +103,9 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
         return new(options ?? new ReactorOptions());
     }
 
+    /// <summary>This reactor's Meter (tests listen to it alone).</summary>
+    internal Meter Meter => _meter;
+
     /// <summary>The network layer's instruments (connections, bytes, TLS, name resolution) on this reactor's Meter.</summary>
     internal NetInstruments NetInstruments { get; }
 

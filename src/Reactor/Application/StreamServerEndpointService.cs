@@ -39,7 +39,7 @@ public class StreamServerEndpointService : Service
     public IListeningPort? Port { get; private set; }
 
     /// <inheritdoc/>
-    /// <remarks>Fires once the endpoint listens; fails with the endpoint's reason (a <see cref="CannotListenError"/>) if it cannot.</remarks>
+    /// <remarks>Fires once the endpoint listens; fails with the endpoint's reason (a <see cref="Errors.CannotListenError"/>) if it cannot.</remarks>
     public override Deferred<object?> StartService()
     {
         base.StartService();

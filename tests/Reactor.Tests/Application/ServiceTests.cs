@@ -5,7 +5,8 @@ using Reactor.Defer;
 using Reactor.Net;
 using Reactor.Net.Endpoints;
 using Reactor.Protocols;
-using static Reactor.Tests.Net.DatagramTestKit;
+using Reactor.Errors;
+using static Reactor.Tests.Net.Udp.DatagramTestKit;
 
 namespace Reactor.Tests.Application;
 

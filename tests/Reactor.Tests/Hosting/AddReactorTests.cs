@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Reactor.Application;
 using Reactor.Core;
+using Reactor.Errors;
 using Reactor.Defer;
 using Reactor.Hosting;
 using Reactor.Protocols;
@@ -122,6 +123,9 @@ public class AddReactorTests
         Assert.That(logs.Entries.Any(e => e.Category.StartsWith("Reactor", StringComparison.Ordinal) && e.Level == Microsoft.Extensions.Logging.LogLevel.Error),
             Is.True, "the reactor's error went to the host's logging");
         Assert.That(logs.Has("Reactor.Hosting", "Reactor started"), Is.True);
+        var meters = host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        Assert.That(reactor.Meter, Is.SameAs(meters.Create(new System.Diagnostics.Metrics.MeterOptions(ReactorInstrumentation.MeterName))),
+            "the reactor measures through the host's IMeterFactory");
     }
 
     [Test]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Reactor.Hosting;
+using Reactor;
 using Reactor.Net.Endpoints;
 using Reactor.Protocols;
 using static Reactor.Tests.Hosting.HostingTestKit;
@@ -47,7 +48,7 @@ public class SystemdActivationTests
     [TestCase("systemd:domain=INET:index=0:colour=blue", "unknown key")]
     public void BadSystemdEndpointStringsSayWhatIsWrong(string description, string expected)
     {
-        using var reactor = Reactor.Core.ReactorLoop.Create();
+        using var reactor = ReactorLoop.Create();
         var sockets = SystemdSockets.Parse("1", Me.ToString(), "web", Me);
         Assert.That(() => SystemdServerEndpoint.Parse(reactor, description, sockets),
             Throws.InstanceOf<EndpointParseError>().With.Message.Contains(expected));

@@ -44,17 +44,25 @@ public sealed class SystemHostnameResolver : IHostnameResolver
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var activity = instruments.StartActivity("dns.lookup");
         activity?.SetTag("dns.question.name", hostName);
-        answer.AddBoth(result =>
+        void Done(Exception? error)
         {
-            var error = (result as Failure)?.Value;
             instruments.LookupDone(started, error);
-            if (activity is not null)
+            if (activity is null) return;
+            if (error is not null) activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.Message);
+            activity.Dispose();
+        }
+        answer.AddCallbacks(
+            addresses =>
             {
-                if (error is not null) activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.Message);
-                activity.Dispose();
-            }
-            return result;
-        });
+                Done(null);
+                return addresses;
+            },
+            failure =>
+            {
+                Done(failure.Value);
+                failure.Rethrow(); // stays on the error path, as it came
+                return null!;
+            });
         // Task.Run: on some platforms getaddrinfo runs synchronously inside the async call; never on the loop.
         Task.Run(() => Dns.GetHostAddressesAsync(hostName, family, cancel.Token))
             .ContinueWith(lookup => Deliver(answer, lookup, hostName, family, cancel), TaskScheduler.Default);
