@@ -50,6 +50,8 @@ internal interface ITransportHost : IReactorFDSet, IReactorTime, IReactorFromThr
 
     /// <summary>Where connections count themselves for metrics (nowhere, for hosts that are not reactors).</summary>
     NetInstruments Instruments => NetInstruments.Unobserved;
+    /// <summary>The limits new transports start with (water marks, TLS handshake and close timeouts).</summary>
+    TransportLimits Limits => TransportLimits.Default;
 
     /// <summary>The readiness event being dispatched to the caller (events and carried errno); default outside a dispatch.</summary>
     Selectors.SelectorEvent CurrentReadiness => default;

@@ -63,6 +63,9 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
         _fd = fd;
         WriteThroughThreshold = DefaultWriteThroughThreshold;
         _counters = CountersIn(host.Instruments);
+        var limits = host.Limits;
+        _highWaterMark = limits.HighWaterMark;
+        _lowWaterMark = limits.LowWaterMark;
     }
 
     /// <summary>Which counters this kind of connection adds to (TCP's; UNIX connections override).</summary>
