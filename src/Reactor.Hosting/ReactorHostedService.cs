@@ -178,7 +178,7 @@ public sealed class ReactorHostedService : IHostedService
             {
                 HostingLog.StartFailed(_logger, failure.Value);
                 _started.TrySetException(failure.Value);
-                reactor.Stop();
+                StopReactor(reactor);
                 return null;
             });
     }
