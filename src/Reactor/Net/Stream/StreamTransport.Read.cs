@@ -53,6 +53,7 @@ internal abstract partial class StreamTransport
     {
         if (!data.IsEmpty)
         {
+            _counters.BytesReceived += data.Length;
             try
             {
                 _protocol.DataReceived(data);
