@@ -74,13 +74,17 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
     /// <exception cref="PlatformNotSupportedException">On Windows: the engine runs on Linux, macOS and FreeBSD.</exception>
     public static ReactorLoop Create(ReactorOptions? options = null)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            throw new PlatformNotSupportedException(
-                "Reactor runs on Linux (epoll, poll, select), macOS and FreeBSD (kqueue, poll, select); Windows is not supported. " +
-                "Run it under WSL or in a Linux container.");
-        }
+        ThrowIfUnsupported(OperatingSystem.IsWindows());
         return new(options ?? new ReactorOptions());
+    }
+
+    /// <summary>Windows has none of the libc calls the engine makes: say so at once, not at the first socket.</summary>
+    internal static void ThrowIfUnsupported(bool isWindows)
+    {
+        if (!isWindows) return;
+        throw new PlatformNotSupportedException(
+            "Reactor runs on Linux (epoll, poll, select), macOS and FreeBSD (kqueue, poll, select); Windows is not supported. " +
+            "Run it under WSL or in a Linux container.");
     }
 
     /// <summary>The logger of this reactor; transports log through it too.</summary>
