@@ -1,8 +1,8 @@
 using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Errors;
-using Reactor.Protocols.Basic;
 using Reactor.Protocols;
+using Reactor.Protocols.Basic;
 using Reactor.Time;
 
 namespace Reactor.Examples.HttpHello;

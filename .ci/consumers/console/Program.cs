@@ -1,7 +1,7 @@
 // The installed-package check: a fresh console project that takes Reactor from the local feed and
 // echoes one message through a real loopback socket. Exit 0 only when the echo came back intact.
 using System.Text;
-using Reactor.Core;
+using Reactor;
 using Reactor.Defer;
 using Reactor.Net;
 using Reactor.Protocols;

@@ -2,9 +2,9 @@
 // local feed and tests a protocol the way the docs teach (StringTransport, Clock, LoopbackPump).
 using System.Text;
 using NUnit.Framework;
-using Reactor.Core;
 using Reactor.Protocols;
 using Reactor.Testing;
+using Reactor.Time;
 
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
