@@ -63,7 +63,7 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
         // "Unhandled error in Deferred" reports go to stderr until someone gives Deferred a logger:
         // the first reactor created with a logger of the user's lends it, unless the user already set one.
         if (Logger is not StandardErrorLogger && Deferred.Logger is StandardErrorLogger) Deferred.Logger = Logger;
-        _selector = options.SelectorFactory?.Invoke() ?? SelectorFactory.Create(options.Selector);
+        _selector = options.SelectorFactory?.Invoke() ?? SelectorFactory.CreateLogged(options.Selector, Logger);
         // Pinned: the selector and the transports hand these to the kernel on every call.
         _events = GC.AllocateArray<SelectorEvent>(options.MaxEventsPerWait, pinned: true);
         ReadBuffer = GC.AllocateUninitializedArray<byte>(options.ReadBufferSize, pinned: true);
