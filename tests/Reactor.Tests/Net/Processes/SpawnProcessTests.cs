@@ -6,6 +6,7 @@ namespace Reactor.Tests.Net.Processes;
 
 /// <summary>SpawnProcess against real programs: exit codes, signals, callbacks, environment, errors.</summary>
 [TestFixture]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class SpawnProcessTests
 {
     private CapturingLogger _logger = null!;
