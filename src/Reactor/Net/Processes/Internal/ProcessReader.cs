@@ -18,6 +18,8 @@ internal sealed class ProcessReader : IReadDescriptor
     private bool _reading;
     private bool _paused;
     private bool _closed;
+    private bool _stepped;
+    private IDelayedCall? _step;
 
     /// <summary>Wraps our non-blocking end <paramref name="fd"/> of the child's descriptor <paramref name="childFd"/> and starts reading.</summary>
     public ProcessReader(ITransportHost host, IPipeOwner owner, int fd, int childFd)
@@ -91,13 +93,45 @@ internal sealed class ProcessReader : IReadDescriptor
     {
         if (_reading || _closed || _paused) return;
         _reading = true;
-        _host.AddReader(this);
+        if (_stepped)
+        {
+            ScheduleStep();
+            return;
+        }
+        try
+        {
+            _host.AddReader(this);
+        }
+        catch (IOException ex) when (ex.HResult == Errno.EPERM.Value)
+        {
+            // epoll refuses a regular file and /dev/null (EPERM: they have no readiness to wait
+            // for; they are always ready). Read them one buffer per loop iteration instead, so a
+            // large file never starves the other descriptors.
+            _stepped = true;
+            ScheduleStep();
+        }
     }
 
     private void StopReading()
     {
         if (!_reading) return;
         _reading = false;
+        if (_stepped)
+        {
+            _step?.Cancel();
+            _step = null;
+            return;
+        }
         _host.RemoveReader(this);
+    }
+
+    private void ScheduleStep() => _step = _host.CallLater(TimeSpan.Zero, Step);
+
+    private void Step()
+    {
+        _step = null;
+        if (!_reading) return;
+        DoRead();
+        if (_reading && !_closed && _step is null) ScheduleStep();
     }
 }

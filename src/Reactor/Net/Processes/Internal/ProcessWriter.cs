@@ -22,7 +22,7 @@ internal sealed class ProcessWriter : IReadDescriptor, IWriteDescriptor, IFlusha
     private readonly ITransportHost _host;
     private readonly IPipeOwner _owner;
     private readonly OutputBuffer _output = new();
-    private readonly bool _watchForClose;
+    private bool _watchForClose;
     private int _fd;
     private bool _writing;
     private bool _closeRequested;
@@ -48,7 +48,16 @@ internal sealed class ProcessWriter : IReadDescriptor, IWriteDescriptor, IFlusha
         _fd = fd;
         ChildFd = childFd;
         _watchForClose = watchForClose;
-        if (watchForClose) host.AddReader(this);
+        if (!watchForClose) return;
+        try
+        {
+            host.AddReader(this);
+        }
+        catch (IOException ex) when (ex.HResult == Errno.EPERM.Value)
+        {
+            // A regular file or /dev/null (epoll refuses them): nobody can close its reading end.
+            _watchForClose = false;
+        }
     }
 
     /// <summary>The child's descriptor this pipe feeds.</summary>
