@@ -1,20 +1,60 @@
-using Reactor.Examples;
+using System.CommandLine;
+using Reactor;
+using Reactor.Core;
 using Reactor.Examples.Chat;
+using Reactor.Net;
+using Reactor.Net.Endpoints;
 using Reactor.Protocols;
+using Reactor.Selectors;
 
-const string Name = "Chat";
-var options = ExampleHost.Parse(
-    Name,
-    "A line-based chat server: each line a client sends (LF or CRLF) is relayed, unchanged and ended\n" +
-    "with LF, to every other client, never back to the sender. There is no handshake.\n" +
-    $"A line longer than {ChatRoom.MaxLineLength} bytes disconnects its sender (the others are unaffected).\n" +
-    $"A client that stops reading is dropped once more than {ChatRoom.SlowReaderLimit} bytes wait for it.",
-    defaultPort: 8001, args, modes: [], extraOptions: new Dictionary<string, string>(), out var exitCode);
-if (options is null) return exitCode;
+var port = new Option<int>("--port") { Description = "TCP port to listen on; 0 picks a free port", DefaultValueFactory = _ => 8001 };
+var host = new Option<string>("--host") { Description = "address to listen on; loopback only by default", DefaultValueFactory = _ => "127.0.0.1" };
+var selector = new Option<SelectorKind?>("--selector") { Description = "selector backend (default: REACTOR_SELECTOR, else the best for this OS)" };
+selector.AcceptOnlyFromAmong("epoll", "kqueue", "poll", "select");
+var listen = new Option<string?>("--listen") { Description = "a server endpoint string instead of --port/--host, e.g. unix:/tmp/chat.sock" };
 
-var reactor = ExampleHost.CreateReactor(options);
-var room = new ChatRoom();
-var port = ExampleEndpoints.Listen(Name, reactor, options, Factory.ForProtocol(() => new ChatClient(room)));
-if (port is null) return 1;
-ExampleHost.AnnounceListening(Name, port);
-return ExampleHost.Run(reactor);
+var command = new RootCommand(
+    "A line-based chat server: each line a client sends (LF or CRLF) is relayed, unchanged and ended with LF, " +
+    "to every other client, never back to the sender. There is no handshake. " +
+    $"A line longer than {ChatRoom.MaxLineLength} bytes disconnects its sender (the others are unaffected). " +
+    $"A client that stops reading is dropped once more than {ChatRoom.SlowReaderLimit} bytes wait for it. " +
+    "The first line of output is \"Chat listening on ADDRESS\"; SIGTERM or Ctrl-C stops it cleanly.")
+    { port, host, selector, listen };
+command.SetAction(parsed => Serve(parsed.GetValue(selector), parsed.GetValue(host)!, parsed.GetValue(port), parsed.GetValue(listen)));
+return command.Parse(args).Invoke();
+
+static int Serve(SelectorKind? selector, string host, int port, string? listen)
+{
+    using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = selector });
+    var room = new ChatRoom();
+    var factory = Factory.ForProtocol(() => new ChatClient(room));
+    var exitCode = 0;
+    try
+    {
+        if (listen is null)
+        {
+            var listening = reactor.ListenTcp(port, factory, backlog: 4096, @interface: host);
+            reactor.CallWhenRunning(() => Console.WriteLine($"Chat listening on {listening.GetHost()}"));
+        }
+        else
+        {
+            // Any server endpoint string (TCP6, UNIX, TLS): Listen's Deferred says where, or why not.
+            var endpoint = EndpointStrings.ServerFromString(reactor, listen);
+            reactor.CallWhenRunning(() => endpoint.Listen(factory)
+                .AddCallback(listening => Console.WriteLine($"Chat listening on {listening.GetHost()}"))
+                .AddErrback(failure =>
+                {
+                    Console.Error.WriteLine($"Chat: {failure.Value.Message}");
+                    exitCode = 1;
+                    reactor.Stop();
+                }));
+        }
+    }
+    catch (Exception error) when (error is CannotListenError or EndpointParseError or ArgumentException)
+    {
+        Console.Error.WriteLine($"Chat: {error.Message}");
+        return 1;
+    }
+    reactor.Run();
+    return exitCode;
+}

@@ -1,51 +1,126 @@
+using System.CommandLine;
 using Reactor;
 using Reactor.Core;
 using Reactor.Defer;
-using Reactor.Examples;
 using Reactor.Examples.Echo;
 using Reactor.Net;
+using Reactor.Net.Endpoints;
 using Reactor.Protocols;
+using Reactor.Selectors;
 
-const string Name = "Echo";
-var options = ExampleHost.Parse(
-    Name,
-    "A TCP echo server: every byte a client sends comes back. After a client's FIN (half-close) it\n" +
-    "sends whatever is still pending, then closes. In 'client' mode it sends standard input line by\n" +
-    "line to --host:--port, prints what comes back, and half-closes at the end of input.",
-    defaultPort: 8000, args, modes: ["client"], extraOptions: new Dictionary<string, string>(), out var exitCode);
-if (options is null) return exitCode;
+// The command line: System.CommandLine parses it, prints --help and reports usage errors.
+var port = new Option<int>("--port") { Description = "TCP port to listen on (client: to connect to); 0 picks a free port", DefaultValueFactory = _ => 8000 };
+var host = new Option<string>("--host") { Description = "address to listen on (client: to connect to); loopback only by default", DefaultValueFactory = _ => "127.0.0.1" };
+var selector = new Option<SelectorKind?>("--selector") { Description = "selector backend (default: REACTOR_SELECTOR, else the best for this OS)" };
+selector.AcceptOnlyFromAmong("epoll", "kqueue", "poll", "select");
+var listen = new Option<string?>("--listen") { Description = "a server endpoint string instead of --port/--host, e.g. unix:/tmp/echo.sock or tcp6:8000:interface=\\:\\:1" };
+var connect = new Option<string?>("--connect") { Description = "a client endpoint string instead of --host/--port, e.g. unix:/tmp/echo.sock or tls:localhost:8443" };
 
-var reactor = ExampleHost.CreateReactor(options);
-if (options.Mode == "client")
+var server = new RootCommand(
+    "A TCP echo server: every byte a client sends comes back. After a client's FIN (half-close) it sends " +
+    "whatever is still pending, then closes. The first line of output is \"Echo listening on ADDRESS\"; " +
+    "SIGTERM or Ctrl-C stops it cleanly.") { port, host, selector, listen };
+var client = new Command("client",
+    "Sends standard input line by line to the server, prints what comes back, and half-closes at the end of input.")
+    { port, host, selector, connect };
+server.Subcommands.Add(client);
+server.SetAction(parsed => Serve(parsed.GetValue(selector), parsed.GetValue(host)!, parsed.GetValue(port), parsed.GetValue(listen)));
+client.SetAction(parsed => Connect(parsed.GetValue(selector), parsed.GetValue(host)!, parsed.GetValue(port), parsed.GetValue(connect)));
+return server.Parse(args).Invoke();
+
+static int Serve(SelectorKind? selector, string host, int port, string? listen)
 {
-    var client = new EchoClient(reactor);
-    if (options.Connect is not null)
+    // With no logger given, errors go to stderr; Ctrl-C and SIGTERM stop Run through the shutdown.
+    using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = selector });
+    var factory = Factory.For<EchoProtocol>();
+    var exitCode = 0;
+    if (listen is null)
     {
-        var failed = false;
-        ExampleEndpoints.Connect(Name, reactor, options.Connect, client, () => failed = true);
-        ExampleHost.Run(reactor);
-        return failed ? 1 : client.ExitCode;
+        IListeningPort listening;
+        try
+        {
+            listening = reactor.ListenTcp(port, factory, backlog: 4096, @interface: host);
+        }
+        catch (Exception error) when (error is CannotListenError or ArgumentException)
+        {
+            Console.Error.WriteLine($"Echo: {error.Message}");
+            return 1;
+        }
+        // Printed once Run has started, so a script that reads it and signals at once gets a clean stop.
+        reactor.CallWhenRunning(() => Console.WriteLine($"Echo listening on {listening.GetHost()}"));
     }
-    var factory = new ReportingClientFactory(client, reactor);
-    reactor.ConnectTcp(options.Host, options.Port, factory);
-    ExampleHost.Run(reactor);
-    return factory.Failed ? 1 : client.ExitCode;
+    else
+    {
+        // An endpoint string: the same server on TCP, TCP6, a UNIX socket or TLS.
+        IStreamServerEndpoint endpoint;
+        try
+        {
+            endpoint = EndpointStrings.ServerFromString(reactor, listen);
+        }
+        catch (Exception error) when (error is EndpointParseError or ArgumentException)
+        {
+            Console.Error.WriteLine($"Echo: {error.Message}");
+            return 1;
+        }
+        reactor.CallWhenRunning(() => endpoint.Listen(factory)
+            .AddCallback(listening => Console.WriteLine($"Echo listening on {listening.GetHost()}"))
+            .AddErrback(failure =>
+            {
+                Console.Error.WriteLine($"Echo: {failure.Value.Message}");
+                exitCode = 1;
+                reactor.Stop();
+            }));
+    }
+    reactor.Run();
+    return exitCode;
 }
 
-var port = ExampleEndpoints.Listen(Name, reactor, options, Factory.For<EchoProtocol>());
-if (port is null) return 1;
-ExampleHost.AnnounceListening(Name, port);
-return ExampleHost.Run(reactor);
+static int Connect(SelectorKind? selector, string host, int port, string? connect)
+{
+    using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = selector });
+    var client = new EchoClient(reactor);
+    var failed = false;
+    if (connect is null)
+    {
+        reactor.ConnectTcp(host, port, new EchoClientFactory(client, reactor, () => failed = true));
+    }
+    else
+    {
+        EndpointStrings.ClientFromString(reactor, connect).ConnectProtocol(client).AddErrback(failure =>
+        {
+            Console.Error.WriteLine($"Echo client: cannot connect to {connect}: {failure.GetErrorMessage()}");
+            failed = true;
+            reactor.Stop();
+        });
+    }
+    reactor.Run();
+    return failed ? 1 : client.ExitCode;
+}
+
+/// <summary>Sends back every byte it receives; after the client's FIN it sends what is pending, then closes.</summary>
+/// <remarks>
+/// A client that does not read its echoes is not read from either: the transport is registered as
+/// its own producer, so reading pauses while its output is over the high-water mark.
+/// </remarks>
+sealed class EchoProtocol : Protocol, IHalfCloseableProtocol
+{
+    public override void ConnectionMade() => Transport.RegisterProducer(Transport, streaming: true);
+
+    public override void DataReceived(ReadOnlySpan<byte> data) => Transport.Write(data);
+
+    /// <summary>The client is done sending: finish echoing, then close.</summary>
+    public void ReadConnectionLost() => Transport.LoseConnection();
+
+    public void WriteConnectionLost() { }
+}
 
 /// <summary>Builds the one client protocol and stops the reactor if the connection cannot be made.</summary>
-sealed class ReportingClientFactory(EchoClient client, ReactorLoop reactor) : ClientFactory(() => client)
+sealed class EchoClientFactory(EchoClient client, ReactorLoop reactor, Action onFailure) : ClientFactory(() => client)
 {
-    public bool Failed { get; private set; }
-
     public override void ClientConnectionFailed(IConnector connector, Failure reason)
     {
-        Failed = true;
         Console.Error.WriteLine($"Echo client: cannot connect to {connector.GetDestination()}: {reason.GetErrorMessage()}");
+        onFailure();
         reactor.Stop();
     }
 }

@@ -1,52 +1,59 @@
+using System.CommandLine;
 using Reactor;
-using Reactor.Examples;
+using Reactor.Core;
 using Reactor.Examples.FramedEcho;
 using Reactor.Net;
 using Reactor.Protocols;
+using Reactor.Selectors;
 
-const string Name = "FramedEcho";
-var options = ExampleHost.Parse(
-    Name,
-    "A TCP echo server that speaks in frames: each frame received goes back as one frame of the same\n" +
-    "kind. Framings: line (LF-terminated; CRLF clients get CRLF back), int8/int16/int32 (big-endian\n" +
-    "length prefix, as Twisted's IntNStringReceiver), netstring (LEN:DATA,), fixed:N (N-byte frames).\n" +
-    "A frame past --max-length gets the receiver's documented reaction: the connection is closed\n" +
-    "(a line: LineLengthExceeded; a prefix: LengthLimitExceeded before any payload is read; a\n" +
-    "netstring: a parse error); other connections are unaffected.",
-    defaultPort: 8002, args, modes: [], extraOptions: new Dictionary<string, string>
+var port = new Option<int>("--port") { Description = "TCP port to listen on; 0 picks a free port", DefaultValueFactory = _ => 8002 };
+var host = new Option<string>("--host") { Description = "address to listen on; loopback only by default", DefaultValueFactory = _ => "127.0.0.1" };
+var selector = new Option<SelectorKind?>("--selector") { Description = "selector backend (default: REACTOR_SELECTOR, else the best for this OS)" };
+selector.AcceptOnlyFromAmong("epoll", "kqueue", "poll", "select");
+var framing = new Option<Framing>("--framing")
+{
+    Description = $"{Framing.Choices}",
+    HelpName = "framing",
+    DefaultValueFactory = _ => new Framing(FramingKind.Line, 0),
+    CustomParser = result =>
     {
-        ["framing"] = $"{Framing.Choices} (default line)",
-        ["max-length"] = "the receiver's MaxLength in bytes (defaults: line 16384, int/netstring 99999)",
-    }, out var exitCode);
-if (options is null) return exitCode;
+        if (Framing.TryParse(result.Tokens[0].Value, out var parsed)) return parsed;
+        result.AddError($"--framing must be one of {Framing.Choices}, not '{result.Tokens[0].Value}'");
+        return default;
+    },
+};
+var maxLength = new Option<int?>("--max-length") { Description = "the receiver's MaxLength in bytes (defaults: line 16384, int/netstring 99999)" };
+maxLength.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<int?>() < 0) result.AddError("--max-length must not be negative");
+});
 
-var framing = new Framing(FramingKind.Line, 0);
-if (options.Extra.TryGetValue("framing", out var framingText) && !Framing.TryParse(framingText, out framing))
+var command = new RootCommand(
+    "A TCP echo server that speaks in frames: each frame received goes back as one frame of the same kind. " +
+    "Framings: line (LF-terminated; CRLF clients get CRLF back), int8/int16/int32 (big-endian length prefix, " +
+    "as Twisted's IntNStringReceiver), netstring (LEN:DATA,), fixed:N (N-byte frames). A frame past --max-length " +
+    "gets the receiver's documented reaction: the connection is closed (a line: LineLengthExceeded; a prefix: " +
+    "LengthLimitExceeded before any payload is read; a netstring: a parse error); other connections are unaffected. " +
+    "The first line of output is \"FramedEcho listening on ADDRESS\"; SIGTERM or Ctrl-C stops it cleanly.")
+    { port, host, selector, framing, maxLength };
+command.SetAction(parsed =>
 {
-    Console.Error.WriteLine($"{Name}: --framing must be one of {Framing.Choices}, not '{framingText}' (see --help)");
-    return 2;
-}
-int? maxLength = null;
-if (options.Extra.TryGetValue("max-length", out var maxText))
-{
-    if (!int.TryParse(maxText, out var max) || max < 0)
+    var kind = parsed.GetValue(framing);
+    var limit = parsed.GetValue(maxLength);
+    using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = parsed.GetValue(selector) });
+    IListeningPort listening;
+    try
     {
-        Console.Error.WriteLine($"{Name}: --max-length must be a non-negative number, not '{maxText}' (see --help)");
-        return 2;
+        listening = reactor.ListenTcp(parsed.GetValue(port), Factory.ForProtocol(() => EchoReceivers.Create(kind, limit)),
+            backlog: 4096, @interface: parsed.GetValue(host));
     }
-    maxLength = max;
-}
-
-var reactor = ExampleHost.CreateReactor(options);
-IListeningPort port;
-try
-{
-    port = reactor.ListenTcp(options.Port, Factory.ForProtocol(() => EchoReceivers.Create(framing, maxLength)), ExampleHost.Backlog, options.Host);
-}
-catch (CannotListenError ex)
-{
-    Console.Error.WriteLine($"{Name}: {ex.Message}");
-    return 1;
-}
-ExampleHost.AnnounceListening(Name, port);
-return ExampleHost.Run(reactor);
+    catch (Exception error) when (error is CannotListenError or ArgumentException)
+    {
+        Console.Error.WriteLine($"FramedEcho: {error.Message}");
+        return 1;
+    }
+    reactor.CallWhenRunning(() => Console.WriteLine($"FramedEcho listening on {listening.GetHost()}"));
+    reactor.Run();
+    return 0;
+});
+return command.Parse(args).Invoke();

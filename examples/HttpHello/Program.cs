@@ -1,45 +1,52 @@
+using System.CommandLine;
 using Reactor;
-using Reactor.Examples;
+using Reactor.Core;
 using Reactor.Examples.HttpHello;
 using Reactor.Net;
 using Reactor.Protocols;
+using Reactor.Selectors;
 
-const string Name = "HttpHello";
-var options = ExampleHost.Parse(
-    Name,
-    "A minimal HTTP/1.1 server: every request gets 200 OK with the text body \"Hello, World!\".\n" +
-    "Keep-alive and pipelining by default (the responses to one read go out in one write);\n" +
-    "Content-Length on every response; 'Connection: close' and HTTP/1.0 honoured; request bodies\n" +
-    "with Content-Length are read and dropped. Errors close the connection after the response:\n" +
-    "400 malformed request line or header (or HTTP/1.1 without Host), 414 request line over the\n" +
-    "header limit, 431 header section over the limit, 501 Transfer-Encoding, 505 HTTP/2 and up.",
-    defaultPort: 8080, args, modes: [],
-    extraOptions: new Dictionary<string, string>
+var port = new Option<int>("--port") { Description = "TCP port to listen on; 0 picks a free port", DefaultValueFactory = _ => 8080 };
+var host = new Option<string>("--host") { Description = "address to listen on; loopback only by default", DefaultValueFactory = _ => "127.0.0.1" };
+var selector = new Option<SelectorKind?>("--selector") { Description = "selector backend (default: REACTOR_SELECTOR, else the best for this OS)" };
+selector.AcceptOnlyFromAmong("epoll", "kqueue", "poll", "select");
+var maxHeaderBytes = new Option<int>("--max-header-bytes")
+{
+    Description = "limit on the request line plus headers, in bytes (at least 64)",
+    DefaultValueFactory = _ => HttpHelloProtocol.DefaultMaxHeaderBytes,
+};
+maxHeaderBytes.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<int>() < 64) result.AddError("--max-header-bytes must be at least 64");
+});
+
+var command = new RootCommand(
+    "A minimal HTTP/1.1 server: every request gets 200 OK with the text body \"Hello, World!\". " +
+    "Keep-alive and pipelining by default (the responses to one read go out in one write); Content-Length on " +
+    "every response; 'Connection: close' and HTTP/1.0 honoured; request bodies with Content-Length are read and " +
+    "dropped. Errors close the connection after the response: 400 malformed request line or header (or HTTP/1.1 " +
+    "without Host), 414 request line over the header limit, 431 header section over the limit, 501 " +
+    "Transfer-Encoding, 505 HTTP/2 and up. The first line of output is \"HttpHello listening on ADDRESS\"; " +
+    "SIGTERM or Ctrl-C stops it cleanly.")
+    { port, host, selector, maxHeaderBytes };
+command.SetAction(parsed =>
+{
+    var limit = parsed.GetValue(maxHeaderBytes);
+    using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = parsed.GetValue(selector) });
+    var date = new HttpDate();
+    IListeningPort listening;
+    try
     {
-        ["max-header-bytes"] = $"limit on the request line plus headers, in bytes (default {HttpHelloProtocol.DefaultMaxHeaderBytes}, at least 64)",
-    },
-    out var exitCode);
-if (options is null) return exitCode;
-
-var maxHeaderBytes = HttpHelloProtocol.DefaultMaxHeaderBytes;
-if (options.Extra.TryGetValue("max-header-bytes", out var limitText) && (!int.TryParse(limitText, out maxHeaderBytes) || maxHeaderBytes < 64))
-{
-    Console.Error.WriteLine($"{Name}: --max-header-bytes must be a number of at least 64, not '{limitText}' (see --help)");
-    return 2;
-}
-
-var reactor = ExampleHost.CreateReactor(options);
-var date = new HttpDate();
-IListeningPort port;
-try
-{
-    port = reactor.ListenTcp(options.Port, Factory.ForProtocol(() => new HttpHelloProtocol(reactor, date, maxHeaderBytes)),
-        ExampleHost.Backlog, options.Host);
-}
-catch (CannotListenError ex)
-{
-    Console.Error.WriteLine($"{Name}: {ex.Message}");
-    return 1;
-}
-ExampleHost.AnnounceListening(Name, port);
-return ExampleHost.Run(reactor);
+        listening = reactor.ListenTcp(parsed.GetValue(port), Factory.ForProtocol(() => new HttpHelloProtocol(reactor, date, limit)),
+            backlog: 4096, @interface: parsed.GetValue(host));
+    }
+    catch (Exception error) when (error is CannotListenError or ArgumentException)
+    {
+        Console.Error.WriteLine($"HttpHello: {error.Message}");
+        return 1;
+    }
+    reactor.CallWhenRunning(() => Console.WriteLine($"HttpHello listening on {listening.GetHost()}"));
+    reactor.Run();
+    return 0;
+});
+return command.Parse(args).Invoke();

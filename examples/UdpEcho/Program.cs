@@ -1,33 +1,66 @@
+using System.CommandLine;
 using Reactor;
-using Reactor.Examples;
+using Reactor.Core;
 using Reactor.Examples.UdpEcho;
 using Reactor.Net;
+using Reactor.Selectors;
 
-const string Name = "UdpEcho";
-var options = ExampleHost.Parse(
-    Name,
-    "A UDP echo server: every datagram (up to 65,507 bytes over IPv4, 65,527 over IPv6) goes back\n" +
-    "to its sender, from the port it listens on. Try: socat - UDP:127.0.0.1:PORT",
-    defaultPort: 8000, args, modes: [], extraOptions: new Dictionary<string, string>(), out var exitCode);
-if (options is null) return exitCode;
-if (options.Listen is not null)
-{
-    // Endpoint strings describe stream servers; a datagram port is chosen with --port and --host.
-    Console.Error.WriteLine($"{Name}: --listen takes stream endpoints; use --port and --host for UDP (see --help)");
-    return 2;
-}
+var port = new Option<int>("--port") { Description = "UDP port to listen on (client: to send to); 0 picks a free port", DefaultValueFactory = _ => 8000 };
+var host = new Option<string>("--host") { Description = "address to listen on (client: the IP address to send to); loopback only by default", DefaultValueFactory = _ => "127.0.0.1" };
+var selector = new Option<SelectorKind?>("--selector") { Description = "selector backend (default: REACTOR_SELECTOR, else the best for this OS)" };
+selector.AcceptOnlyFromAmong("epoll", "kqueue", "poll", "select");
+var timeout = new Option<double>("--timeout") { Description = "client: seconds to wait for missing replies after the end of input", DefaultValueFactory = _ => 2.0 };
 
-var reactor = ExampleHost.CreateReactor(options);
-var maxPacketSize = options.Host.Contains(':') ? UdpPort.MaxIPv6Datagram : UdpPort.MaxIPv4Datagram;
-UdpPort port;
-try
+var server = new RootCommand(
+    "A UDP echo server: every datagram (up to 65,507 bytes over IPv4, 65,527 over IPv6) goes back to its sender, " +
+    "from the port it listens on. Try: socat - UDP:127.0.0.1:PORT. The first line of output is " +
+    "\"UdpEcho listening on ADDRESS\"; SIGTERM or Ctrl-C stops it cleanly.") { port, host, selector };
+var client = new Command("client",
+    "Sends each line of standard input as one datagram to --host:--port and prints each reply. Exits 0 when every " +
+    "datagram got its reply, 1 when some did not within --timeout or the port is closed.") { port, host, selector, timeout };
+server.Subcommands.Add(client);
+
+server.SetAction(parsed =>
 {
-    port = reactor.ListenUdp(options.Port, new UdpEchoProtocol(), options.Host, maxPacketSize);
-}
-catch (Exception ex) when (ex is CannotListenError or ArgumentException)
+    var address = parsed.GetValue(host)!;
+    using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = parsed.GetValue(selector) });
+    UdpPort listening;
+    try
+    {
+        var maxPacketSize = address.Contains(':') ? UdpPort.MaxIPv6Datagram : UdpPort.MaxIPv4Datagram;
+        listening = reactor.ListenUdp(parsed.GetValue(port), new UdpEchoProtocol(), address, maxPacketSize);
+    }
+    catch (Exception error) when (error is CannotListenError or ArgumentException)
+    {
+        Console.Error.WriteLine($"UdpEcho: {error.Message}");
+        return 1;
+    }
+    reactor.CallWhenRunning(() => Console.WriteLine($"UdpEcho listening on {listening.GetHost()}"));
+    reactor.Run();
+    return 0;
+});
+
+client.SetAction(parsed =>
 {
-    Console.Error.WriteLine($"{Name}: {ex.Message}");
+    var address = parsed.GetValue(host)!;
+    using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = parsed.GetValue(selector) });
+    var protocol = new UdpEchoClient(reactor, TimeSpan.FromSeconds(parsed.GetValue(timeout)));
+    try
+    {
+        // A "connected" UDP port (Twisted's transport.connect): Write needs no address, and an ICMP
+        // port-unreachable comes back as ConnectionRefused.
+        var anyAddress = address.Contains(':') ? "::" : "0.0.0.0";
+        var udp = reactor.ListenUdp(0, protocol, anyAddress, UdpPort.MaxIPv6Datagram);
+        udp.Connect(address, parsed.GetValue(port));
+    }
+    catch (Exception error) when (error is CannotListenError or ArgumentException)
+    {
+        Console.Error.WriteLine($"UdpEcho client: {error.Message}");
+        return 1;
+    }
+    reactor.Run();
+    if (protocol.Problem is null) return 0;
+    Console.Error.WriteLine($"UdpEcho client: {protocol.Problem}");
     return 1;
-}
-ExampleHost.AnnounceListening(Name, port);
-return ExampleHost.Run(reactor);
+});
+return server.Parse(args).Invoke();

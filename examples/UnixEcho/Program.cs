@@ -1,30 +1,52 @@
+using System.CommandLine;
 using Reactor;
 using Reactor.Core;
-using Reactor.Examples;
-using Reactor.Examples.Echo;
 using Reactor.Net;
+using Reactor.Net.Unix;
 using Reactor.Protocols;
+using Reactor.Selectors;
 
-const string Name = "UnixEcho";
 var defaultPath = Path.Combine(Path.GetTempPath(), "reactor-unixecho.sock");
-var options = ExampleHost.Parse(
-    Name,
-    "An echo server on a UNIX stream socket: every byte comes back; after the client's FIN it sends\n" +
-    "what is pending, then closes. It holds PATH.lock while it runs: a second server on the same\n" +
-    "path exits with status 1 and a message; a socket file left by a server that died is removed at\n" +
-    "start; the socket file is removed on a clean exit. A path starting with '@' is in the Linux\n" +
-    $"abstract namespace. --port and --host do not apply. Try: socat - UNIX-CONNECT:PATH",
-    defaultPort: 0, args, modes: [],
-    extraOptions: new Dictionary<string, string> { ["path"] = $"the socket path (default {defaultPath})" },
-    out var exitCode);
-if (options is null) return exitCode;
+var path = new Option<string>("--path") { Description = "the socket path; '@name' is in the Linux abstract namespace", DefaultValueFactory = _ => defaultPath };
+var selector = new Option<SelectorKind?>("--selector") { Description = "selector backend (default: REACTOR_SELECTOR, else the best for this OS)" };
+selector.AcceptOnlyFromAmong("epoll", "kqueue", "poll", "select");
 
-var path = options.Extra.GetValueOrDefault("path", defaultPath);
-var reactor = ExampleHost.CreateReactor(options);
-var port = ExampleEndpoints.Listen(Name, reactor, options, Factory.For<EchoProtocol>(),
-    fallback: $"unix:{Reactor.Net.Endpoints.EndpointDescription.Quote(path)}:lockfile=1:backlog={ExampleHost.Backlog}");
-if (port is null) return 1;
-// Stop listening as the reactor shuts down: the socket file and the lock file go with it.
-reactor.AddSystemEventTrigger(TriggerPhase.During, SystemEvent.Shutdown, () => port.StopListening());
-ExampleHost.AnnounceListening(Name, port);
-return ExampleHost.Run(reactor);
+var command = new RootCommand(
+    "An echo server on a UNIX stream socket: every byte comes back; after the client's FIN it sends what is " +
+    "pending, then closes. It holds PATH.lock while it runs: a second server on the same path exits with status 1 " +
+    "and a message; a socket file left by a server that died is removed at start; the socket file is removed on a " +
+    "clean exit. Try: socat - UNIX-CONNECT:PATH. The first line of output is \"UnixEcho listening on PATH\"; " +
+    "SIGTERM or Ctrl-C stops it cleanly.") { path, selector };
+command.SetAction(parsed =>
+{
+    using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = parsed.GetValue(selector) });
+    IListeningPort listening;
+    try
+    {
+        // wantPid: the lock file that keeps a second server off the path and clears a dead one's socket.
+        listening = reactor.ListenUnix(parsed.GetValue(path)!, Factory.For<UnixEchoProtocol>(), backlog: 4096, wantPid: true);
+    }
+    catch (Exception error) when (error is CannotListenError or ArgumentException)
+    {
+        Console.Error.WriteLine($"UnixEcho: {error.Message}");
+        return 1;
+    }
+    // Stop listening as the reactor shuts down: the socket file and the lock file go with it.
+    reactor.AddSystemEventTrigger(TriggerPhase.During, SystemEvent.Shutdown, () => listening.StopListening());
+    reactor.CallWhenRunning(() => Console.WriteLine($"UnixEcho listening on {listening.GetHost()}"));
+    reactor.Run();
+    return 0;
+});
+return command.Parse(args).Invoke();
+
+/// <summary>Sends back every byte; after the client's FIN it sends what is pending, then closes.</summary>
+sealed class UnixEchoProtocol : Protocol, IHalfCloseableProtocol
+{
+    public override void ConnectionMade() => Transport.RegisterProducer(Transport, streaming: true);
+
+    public override void DataReceived(ReadOnlySpan<byte> data) => Transport.Write(data);
+
+    public void ReadConnectionLost() => Transport.LoseConnection();
+
+    public void WriteConnectionLost() { }
+}

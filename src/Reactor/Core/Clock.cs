@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reactor.Core.Internal;
 
@@ -10,12 +9,20 @@ namespace Reactor.Core;
 /// ordering rules are exactly the loop's.
 /// </summary>
 /// <remarks>
+/// <para>
 /// One <see cref="Advance"/> is one pass of the timer queue, as one loop iteration is: it runs the
 /// calls due at the new time that were scheduled before it started, in (due time, scheduling order).
 /// A call scheduled from inside a running call — even with a zero delay — runs at the next
 /// <see cref="Advance"/> (use <c>Advance(TimeSpan.Zero)</c> to run it). Twisted's Clock would run it
-/// in the same advance; its real reactor would not — we follow the reactor. An exception thrown by
-/// a call is logged and the pass goes on, as in the loop.
+/// in the same advance; its real reactor would not — we follow the reactor.
+/// </para>
+/// <para>
+/// An exception thrown by a call propagates out of <see cref="Advance"/>, as from Twisted's
+/// <c>Clock.advance</c>, so the test that advanced the clock sees it (and fails unless it expects it).
+/// The calls that were due but had not run yet stay scheduled and run at the next <see cref="Advance"/>
+/// (<c>Advance(TimeSpan.Zero)</c> runs them). The real reactor differs on purpose: it logs the
+/// exception and runs the remaining calls, so one failing call never stops the loop.
+/// </para>
 /// </remarks>
 public sealed class Clock : IReactorTime
 {
@@ -23,10 +30,9 @@ public sealed class Clock : IReactorTime
     private TimeSpan _now;
 
     /// <summary>Creates a clock at time zero.</summary>
-    /// <param name="logger">Where exceptions thrown by calls are logged; none by default.</param>
-    public Clock(ILogger? logger = null)
+    public Clock()
     {
-        _queue = new TimerQueue(this, logger ?? NullLogger.Instance);
+        _queue = new TimerQueue(this, NullLogger.Instance, propagateExceptions: true);
     }
 
     /// <inheritdoc/>
@@ -44,6 +50,10 @@ public sealed class Clock : IReactorTime
     public IReadOnlyList<IDelayedCall> GetDelayedCalls() => _queue.Snapshot();
 
     /// <summary>Moves time forward by <paramref name="amount"/>, then runs the calls that are due (one pass).</summary>
+    /// <remarks>
+    /// If a call throws, the exception propagates from here after time has moved; the due calls that
+    /// have not run yet run at the next <see cref="Advance"/>.
+    /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="amount"/> is negative.</exception>
     /// <exception cref="InvalidOperationException">Called from inside a call this clock is running.</exception>
     public void Advance(TimeSpan amount)

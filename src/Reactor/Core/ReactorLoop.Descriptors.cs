@@ -163,8 +163,28 @@ public sealed partial class ReactorLoop
         if (registered) _selector.Unregister(fd);
     }
 
+    /// <summary>
+    /// The readiness being dispatched (events and the errno the selector carried with them), for the
+    /// descriptor being called: a connect attempt must not read an error readiness as success, and a
+    /// read of EOF must report the carried error (libkqueue clears SO_ERROR when it reports one).
+    /// </summary>
+    internal SelectorEvent CurrentReadiness { get; private set; }
+
     /// <summary>Routes one readiness event to its descriptor (Twisted's <c>_doReadOrWrite</c>).</summary>
     private void Dispatch(in SelectorEvent ev)
+    {
+        CurrentReadiness = ev;
+        try
+        {
+            DispatchCurrent(ev);
+        }
+        finally
+        {
+            CurrentReadiness = default;
+        }
+    }
+
+    private void DispatchCurrent(in SelectorEvent ev)
     {
         int slot = _descriptors.Resolve(ev.Token);
         if (slot < 0) return; // removed (or removed and reused) earlier in this batch

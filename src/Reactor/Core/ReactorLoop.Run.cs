@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Reactor.Core.Internal;
 using Reactor.Defer;
+using Reactor.Native;
 
 namespace Reactor.Core;
 
@@ -24,7 +25,7 @@ public sealed partial class ReactorLoop
         _started = true;
         _stopping = false;
         _stopRequested = false;
-        var signalHandlers = _installSignalHandlers ? RegisterSignalHandlers() : null;
+        var signalHandlers = _installSignalHandlers ?? MainThread.IsCurrent() ? RegisterSignalHandlers() : null;
         try
         {
             // Running is set at the start of during-startup (Twisted's _reallyStartRunning):

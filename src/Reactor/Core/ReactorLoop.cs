@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
+using Reactor.Logging;
 using Reactor.Core.Internal;
 using Reactor.Defer;
 using Reactor.Selectors;
@@ -41,7 +41,7 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
     private readonly List<IFlushable> _flushQueue = new();
     private readonly ReactorSynchronizationContext _synchronizationContext;
     private readonly long _origin = Stopwatch.GetTimestamp();
-    private readonly bool _installSignalHandlers;
+    private readonly bool? _installSignalHandlers;
     private int _threadId;
     private bool _disposed;
 
@@ -54,10 +54,10 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
 
         Logger = options.Logger
             ?? options.LoggerFactory?.CreateLogger("Reactor.Core.ReactorLoop")
-            ?? NullLogger.Instance;
-        // "Unhandled error in Deferred" reports go nowhere until someone gives Deferred a logger:
-        // the first reactor created with a logger lends it, unless the user already set one.
-        if (Logger is not NullLogger && Deferred.Logger is NullLogger) Deferred.Logger = Logger;
+            ?? StandardErrorLogger.Instance;
+        // "Unhandled error in Deferred" reports go to stderr until someone gives Deferred a logger:
+        // the first reactor created with a logger of the user's lends it, unless the user already set one.
+        if (Logger is not StandardErrorLogger && Deferred.Logger is StandardErrorLogger) Deferred.Logger = Logger;
         _selector = options.SelectorFactory?.Invoke() ?? SelectorFactory.Create(options.Selector);
         // Pinned: the selector and the transports hand these to the kernel on every call.
         _events = GC.AllocateArray<SelectorEvent>(options.MaxEventsPerWait, pinned: true);
@@ -71,7 +71,17 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
 
     /// <summary>Creates a reactor with its own selector (see <see cref="ReactorOptions.Selector"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public static ReactorLoop Create(ReactorOptions? options = null) => new(options ?? new ReactorOptions());
+    /// <exception cref="PlatformNotSupportedException">On Windows: the engine runs on Linux, macOS and FreeBSD.</exception>
+    public static ReactorLoop Create(ReactorOptions? options = null)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException(
+                "Reactor runs on Linux (epoll, poll, select), macOS and FreeBSD (kqueue, poll, select); Windows is not supported. " +
+                "Run it under WSL or in a Linux container.");
+        }
+        return new(options ?? new ReactorOptions());
+    }
 
     /// <summary>The logger of this reactor; transports log through it too.</summary>
     public ILogger Logger { get; }

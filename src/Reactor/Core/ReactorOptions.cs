@@ -4,7 +4,7 @@ using Reactor.Selectors;
 namespace Reactor.Core;
 
 /// <summary>How <see cref="ReactorLoop.Create"/> builds a reactor.</summary>
-public sealed class ReactorOptions
+public sealed partial class ReactorOptions
 {
     /// <summary>The default size of the reactor's read buffer: 64 KiB.</summary>
     public const int DefaultReadBufferSize = 64 * 1024;
@@ -19,7 +19,10 @@ public sealed class ReactorOptions
     /// <summary>Where the reactor logs (it creates a logger named <c>Reactor.Core.ReactorLoop</c>). Ignored when <see cref="Logger"/> is set.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
-    /// <summary>The logger the reactor and its transports log through. Default: none (NullLogger).</summary>
+    /// <summary>
+    /// The logger the reactor and its transports log through. Default: warnings and errors to
+    /// standard error (pass <c>NullLogger.Instance</c> for silence, or set <see cref="LoggerFactory"/>).
+    /// </summary>
     public ILogger? Logger { get; init; }
 
     /// <summary>
@@ -30,14 +33,6 @@ public sealed class ReactorOptions
 
     /// <summary>The most readiness events one wait collects. Default 1024.</summary>
     public int MaxEventsPerWait { get; init; } = 1024;
-
-    /// <summary>
-    /// When true, <see cref="ReactorLoop.Run"/> handles SIGINT and SIGTERM (Ctrl-C, kill) while it
-    /// runs by stopping the reactor gracefully — shutdown triggers run, descriptors are
-    /// disconnected — as Twisted's <c>run()</c> does. Off by default, because a process may run
-    /// several reactors or handle signals itself.
-    /// </summary>
-    public bool InstallSignalHandlers { get; init; }
 
     /// <summary>Builds the selector instead of <see cref="Selector"/>: for tests that inject one.</summary>
     internal Func<ISelector>? SelectorFactory { get; init; }

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Reactor.Defer.Internal;
+using Reactor.Logging;
 
 namespace Reactor.Defer;
 
 public abstract partial class Deferred
 {
-    private static ILogger _logger = NullLogger.Instance;
+    private static ILogger _logger = StandardErrorLogger.Instance;
 
     /// <summary>
     /// Records where each Deferred is created and first fired, for <see cref="AlreadyCalledError"/> and
@@ -16,7 +16,8 @@ public abstract partial class Deferred
 
     /// <summary>
     /// Where "Unhandled error in Deferred" reports (critical) and canceller errors go. Defaults to
-    /// <see cref="NullLogger.Instance"/>; set it once at start-up (the reactor may set it to its own logger).
+    /// standard error (as Twisted prints them); the first reactor created with a logger of the
+    /// user's lends it; set it once at start-up to choose (<c>NullLogger.Instance</c> for silence).
     /// </summary>
     public static ILogger Logger
     {

@@ -40,7 +40,12 @@ public enum SelectorEvents : byte
 /// <summary>One readiness report: the registration's token and what is ready.</summary>
 /// <param name="Token">The token given at registration.</param>
 /// <param name="Events">What is ready.</param>
-public readonly record struct SelectorEvent(long Token, SelectorEvents Events);
+/// <param name="ErrorCode">
+/// The errno the backend reported with an <see cref="SelectorEvents.Error"/> (kqueue's <c>fflags</c> on
+/// <c>EV_EOF</c>, or <c>data</c> on <c>EV_ERROR</c>); 0 when the backend gave none (epoll, poll, select:
+/// SO_ERROR holds it there).
+/// </param>
+public readonly record struct SelectorEvent(long Token, SelectorEvents Events, int ErrorCode = 0);
 
 /// <summary>The selector backends.</summary>
 public enum SelectorKind

@@ -154,6 +154,9 @@ public sealed unsafe class KqueueSelector : ISelector
             if (ident > int.MaxValue || !_registrations.Contains(fd)) continue;
             ref Registration entry = ref _registrations[fd];
             bool eof = (flags & EV_EOF) != 0;
+            // The error the kernel (or an emulation such as libkqueue, which clears SO_ERROR while
+            // reading it) reports with the event: carry it, so nobody has to read SO_ERROR again.
+            int errorCode = (flags & EV_ERROR) != 0 ? (int)data : eof ? (int)fflags : 0;
             SelectorEvents mapped = Readiness.Map(
                 entry.Interest,
                 readable: filter == EVFILT_READ,
@@ -165,13 +168,13 @@ public sealed unsafe class KqueueSelector : ISelector
             if (entry.Mark == stamp)
             {
                 ref SelectorEvent earlier = ref events[entry.Slot];
-                earlier = earlier with { Events = earlier.Events | mapped };
+                earlier = earlier with { Events = earlier.Events | mapped, ErrorCode = earlier.ErrorCode != 0 ? earlier.ErrorCode : errorCode };
             }
             else if (count < events.Length)
             {
                 entry.Mark = stamp;
                 entry.Slot = count;
-                events[count++] = new SelectorEvent(entry.Token, mapped);
+                events[count++] = new SelectorEvent(entry.Token, mapped, errorCode);
             }
         }
 

@@ -98,7 +98,7 @@ public sealed unsafe class KqueueSelectorTests(int abiNumber)
         _sys.KeventWaits.Enqueue(Events((Fd, EVFILT_READ, EV_EOF, 0), (Fd + 1, EVFILT_READ, EV_EOF, (uint)Errno.ECONNRESET.Value)));
         Assert.That(_selector.Wait(_events, null), Is.EqualTo(2));
         Assert.That(_events[0], Is.EqualTo(new SelectorEvent(1, SelectorEvents.Readable | SelectorEvents.HangUp)));
-        Assert.That(_events[1], Is.EqualTo(new SelectorEvent(2, SelectorEvents.Readable | SelectorEvents.HangUp | SelectorEvents.Error)));
+        Assert.That(_events[1], Is.EqualTo(new SelectorEvent(2, SelectorEvents.Readable | SelectorEvents.HangUp | SelectorEvents.Error, Errno.ECONNRESET.Value)), "the errno in fflags is carried");
     }
 
     [Test]

@@ -28,6 +28,7 @@ internal sealed class TimerQueue
 
     private readonly IReactorTime _clock;
     private readonly ILogger _logger;
+    private readonly bool _propagateExceptions;
     private TimerEntry[] _heap = new TimerEntry[InitialCapacity];
     private int _count;
     private long _nextSequence;
@@ -44,10 +45,17 @@ internal sealed class TimerQueue
     private const int SparseChecksBeforeShrink = 1024;
     private object?[] _pools = new object?[4];
 
-    internal TimerQueue(IReactorTime clock, ILogger logger)
+    /// <param name="clock">Where the time is read.</param>
+    /// <param name="logger">Where exceptions from calls are logged (the loop).</param>
+    /// <param name="propagateExceptions">
+    /// True for a test <see cref="Clock"/>: an exception from a call ends the pass and propagates to
+    /// the caller of <see cref="RunDue"/>; the due calls not yet run stay queued for the next pass.
+    /// </param>
+    internal TimerQueue(IReactorTime clock, ILogger logger, bool propagateExceptions = false)
     {
         _clock = clock;
         _logger = logger;
+        _propagateExceptions = propagateExceptions;
     }
 
     /// <summary>Entries in the heap (pending calls, outside a pass).</summary>
@@ -95,7 +103,8 @@ internal sealed class TimerQueue
 
     /// <summary>
     /// One pass: runs, in (due time, scheduling order), every call due at the time the pass starts
-    /// that was scheduled before the pass started. Exceptions are logged; the pass goes on.
+    /// that was scheduled before the pass started. Exceptions are logged and the pass goes on — or,
+    /// for a queue that propagates, the pass ends and the exception propagates.
     /// </summary>
     /// <returns>How many calls ran.</returns>
     internal int RunDue()
@@ -129,7 +138,7 @@ internal sealed class TimerQueue
                 {
                     top.Invoke();
                 }
-                catch (Exception ex)
+                catch (Exception ex) when (!_propagateExceptions)
                 {
                     CoreLog.DelayedCallFailed(_logger, ex);
                 }

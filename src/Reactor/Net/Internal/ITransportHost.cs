@@ -35,4 +35,7 @@ internal interface ITransportHost : IReactorFDSet, IReactorTime, IReactorFromThr
     /// directly (hosts without a pluggable resolver, such as test doubles).
     /// </summary>
     Resolution.IHostnameResolver? NameResolver => null;
+
+    /// <summary>The readiness event being dispatched to the caller (events and carried errno); default outside a dispatch.</summary>
+    Selectors.SelectorEvent CurrentReadiness => default;
 }

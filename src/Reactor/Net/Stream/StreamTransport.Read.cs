@@ -44,7 +44,8 @@ internal abstract partial class StreamTransport
             }
             return null;
         }
-        if (received == 0) return ReadEndOfFile();
+        // EOF after a readiness that carried an error (libkqueue clears SO_ERROR): the error, not a clean close.
+        if (received == 0) return Host.CurrentReadiness.ErrorCode is int carried and not 0 ? ConnectionErrorMapping.ForEstablished(new Errno(carried)) : ReadEndOfFile();
         if (errno.IsWouldBlock || errno == Errno.EINTR) return null;
         return ConnectionErrorMapping.ForEstablished(errno);
     }

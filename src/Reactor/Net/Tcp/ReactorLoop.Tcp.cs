@@ -58,4 +58,6 @@ public sealed partial class ReactorLoop : IReactorTcp, ITransportHost
     byte[] ITransportHost.ReadBuffer => ReadBuffer;
 
     void ITransportHost.RequestFlush(IFlushable target) => RequestFlush(target);
+
+    Selectors.SelectorEvent ITransportHost.CurrentReadiness => CurrentReadiness;
 }

@@ -4,6 +4,7 @@ using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Native;
 using Reactor.Net.Internal;
+using Reactor.Selectors;
 
 namespace Reactor.Net.Tcp;
 
@@ -138,6 +139,15 @@ internal sealed class TcpClientAttempt : IWriteDescriptor
         if (_done) return null;
         _host.Syscalls.GetSocketError(_fd, out var pending, out var errno);
         if (!errno.IsSuccess) pending = errno;
+        var readiness = _host.CurrentReadiness;
+        // An emulation may report the error in the event and clear SO_ERROR (libkqueue does): an error
+        // readiness is never a successful connect, whatever SO_ERROR reads.
+        if (pending.IsSuccess && readiness.ErrorCode != 0) pending = new Errno(readiness.ErrorCode);
+        if (pending.IsSuccess && (readiness.Events & SelectorEvents.Error) != 0)
+        {
+            Fail(new ConnectError("The connect failed: the selector reported an error without an error code."));
+            return null;
+        }
         if (pending.IsSuccess) Succeed();
         else Fail(ConnectionErrorMapping.ForConnect(pending));
         return null;
@@ -153,6 +163,7 @@ internal sealed class TcpClientAttempt : IWriteDescriptor
         }
         // The selector reported an error: SO_ERROR holds the real reason (ECONNREFUSED, ...).
         _host.Syscalls.GetSocketError(_fd, out var pending, out _);
+        if (pending.IsSuccess && _host.CurrentReadiness.ErrorCode != 0) pending = new Errno(_host.CurrentReadiness.ErrorCode);
         Fail(pending.IsSuccess ? reason.Value as ConnectError ?? new ConnectError(reason.Value.Message, reason.Value) : ConnectionErrorMapping.ForConnect(pending));
     }
 

@@ -78,6 +78,17 @@ internal sealed unsafe class TcpPort : IListeningPort, IReadDescriptor
             throw new CannotListenError(endPoint.ToString(), errno.ToSocketException());
         }
 
+        return Start(host, syscalls, factory, fd);
+    }
+
+    /// <summary>
+    /// Starts accepting on <paramref name="fd"/>, a listening socket the reactor now owns (an
+    /// adopted duplicate, see <see cref="IReactorSocket.AdoptStreamPort"/>); the factory starts now.
+    /// </summary>
+    public static TcpPort Adopt(ITransportHost host, IProtocolFactory factory, int fd) => Start(host, host.Syscalls, factory, fd);
+
+    private static TcpPort Start(ITransportHost host, ISyscalls syscalls, IProtocolFactory factory, int fd)
+    {
         var port = new TcpPort(host, syscalls, factory, fd, SocketOptions.GetLocalEndPoint(fd));
         factory.DoStart();
         host.AddReader(port);

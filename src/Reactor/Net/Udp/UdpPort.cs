@@ -78,6 +78,18 @@ public sealed partial class UdpPort : DatagramPort, IMulticastTransport
         return udp;
     }
 
+    /// <summary>
+    /// Attaches <paramref name="protocol"/> to <paramref name="socket"/>, a bound UDP socket the
+    /// reactor now owns (see <see cref="IReactorSocket.AdoptDatagramPort"/>); a connected socket
+    /// keeps its peer.
+    /// </summary>
+    internal static UdpPort Adopt(ITransportHost host, Socket socket, DatagramProtocol protocol, int maxPacketSize)
+    {
+        var udp = new UdpPort(host, socket, protocol, maxPacketSize, syscalls: null) { _peer = SocketOptions.GetRemoteEndPoint((int)socket.Handle) };
+        udp.Start();
+        return udp;
+    }
+
     /// <inheritdoc/>
     public override EndPoint GetHost() => _host;
 

@@ -103,6 +103,18 @@ public sealed class UnixDatagramPort : DatagramPort
         return port;
     }
 
+    /// <summary>
+    /// Attaches <paramref name="protocol"/> to <paramref name="socket"/>, a UNIX datagram socket
+    /// the reactor now owns (see <see cref="IReactorSocket.AdoptDatagramPort"/>). Its socket file
+    /// was made elsewhere and is left in place when the port closes.
+    /// </summary>
+    internal static UnixDatagramPort Adopt(ITransportHost host, Socket socket, DatagramProtocol protocol, int maxPacketSize, EndPoint bound, EndPoint? peer)
+    {
+        var port = new UnixDatagramPort(host, socket, protocol, maxPacketSize, bound, ownedFile: null, syscalls: null) { _peer = peer };
+        port.Start();
+        return port;
+    }
+
     /// <inheritdoc/>
     public override EndPoint GetHost() => _host;
 

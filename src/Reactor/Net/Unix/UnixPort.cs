@@ -111,6 +111,19 @@ internal sealed unsafe class UnixPort : IListeningPort, IReadDescriptor
         return port;
     }
 
+    /// <summary>
+    /// Starts accepting on <paramref name="fd"/>, a listening socket the reactor now owns (an
+    /// adopted duplicate, see <see cref="IReactorSocket.AdoptStreamPort"/>). Its socket file was
+    /// made elsewhere and is left in place when the port stops.
+    /// </summary>
+    public static UnixPort Adopt(UnixTransportHost host, IProtocolFactory factory, int fd, UnixDomainSocketEndPoint address)
+    {
+        var port = new UnixPort(host, factory, fd, address, file: null, lockFile: null);
+        factory.DoStart();
+        host.AddReader(port);
+        return port;
+    }
+
     /// <inheritdoc/>
     public EndPoint GetHost() => _address;
 

@@ -30,6 +30,8 @@ internal sealed class UnixTransportHost(ITransportHost reactor) : ITransportHost
     /// <inheritdoc/>
     public void RequestFlush(IFlushable target) => reactor.RequestFlush(target);
 
+    public Selectors.SelectorEvent CurrentReadiness => reactor.CurrentReadiness;
+
     /// <inheritdoc/>
     public TimeSpan Now => reactor.Now;
 

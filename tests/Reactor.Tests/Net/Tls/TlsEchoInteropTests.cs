@@ -141,7 +141,7 @@ public sealed class TlsEchoInteropTests
         using var process = StartProcess("dotnet", dll, "--port", "0", "--cert", _caPath);
         var errors = process.StandardError.ReadToEndAsync();
         Assert.That(process.WaitForExit(60_000), Is.True);
-        Assert.That(process.ExitCode, Is.EqualTo(2));
+        Assert.That(process.ExitCode, Is.Not.Zero);
         Assert.That(errors.Result, Does.Contain("--cert and --key go together"));
     }
 
