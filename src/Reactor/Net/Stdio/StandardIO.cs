@@ -272,7 +272,10 @@ public sealed class StandardIO : IStreamTransport, IWriteBuffer, IDisposable, IP
         _reader.Pause();
         if (_flushRequested) return;
         _flushRequested = true;
-        ((ITransportHost)_reactor).RequestFlush(this);
+        // A zero-delay call rather than the loop's end-of-iteration flush: a request made while the
+        // loop is flushing before it waits would only be served after the wait, and nothing may
+        // wake it (a paused stdin, an idle child).
+        _reactor.CallLater(TimeSpan.Zero, ((IFlushable)this).FlushPending);
     }
 
     /// <inheritdoc/>

@@ -170,7 +170,10 @@ internal sealed class ProcessTransport : IProcessTransport, IPipeOwner, IFlushab
     {
         if (_flushRequested) return;
         _flushRequested = true;
-        _host.RequestFlush(this);
+        // A zero-delay call rather than the loop's end-of-iteration flush: a request made while the
+        // loop is flushing before it waits would only be served after the wait, and nothing may
+        // wake it (a paused stdin, an idle child).
+        _host.CallLater(TimeSpan.Zero, FlushPending);
     }
 
     // ---- reading ----

@@ -287,6 +287,9 @@ internal sealed class ProcessWriter : IReadDescriptor, IWriteDescriptor, IFlusha
     {
         if (_flushRequested || _closed) return;
         _flushRequested = true;
-        _host.RequestFlush(this);
+        // A zero-delay call rather than the loop's end-of-iteration flush: a request made while the
+        // loop is flushing before it waits would only be served after the wait, and nothing may
+        // wake it (a paused stdin, an idle child).
+        _host.CallLater(TimeSpan.Zero, FlushPending);
     }
 }
