@@ -1,7 +1,9 @@
 using Reactor.Core;
 using Reactor.Defer;
-using Reactor.Protocols;
+using Reactor.Errors;
 using Reactor.Protocols.Basic;
+using Reactor.Protocols;
+using Reactor.Time;
 
 namespace Reactor.Examples.HttpHello;
 

@@ -1,7 +1,9 @@
 using System.Text;
 using Reactor.Core;
 using Reactor.Examples.HttpHello;
+using Reactor.Protocols;
 using Reactor.Testing;
+using Reactor.Time;
 
 namespace Reactor.Tests.Examples;
 

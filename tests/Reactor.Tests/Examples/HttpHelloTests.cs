@@ -7,6 +7,7 @@ using Reactor.Net;
 using Reactor.Protocols;
 using Reactor.Selectors;
 using Reactor.Tests.Core;
+using Reactor.Tests.Infrastructure;
 using Reactor.Tests.Net;
 
 namespace Reactor.Tests.Examples;
@@ -16,7 +17,7 @@ namespace Reactor.Tests.Examples;
 /// bytes exactly as written (and from curl): keep-alive, pipelining, Connection: close, HTTP/1.0,
 /// request bodies, and the 400 / 431 error closes. The server runs on its own reactor thread.
 /// </summary>
-[TestFixtureSource(typeof(NetBackends), nameof(NetBackends.Available))]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 public sealed class HttpHelloTests(SelectorKind kind)
 {
     private const string Get = "GET / HTTP/1.1\r\nHost: test\r\n\r\n";

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Reactor.Native;
 using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Selectors;
 
@@ -8,7 +9,7 @@ namespace Reactor.Tests.Selectors;
 /// The behaviour every <see cref="ISelector"/> backend promises, run once per backend available
 /// on this machine (Twisted's ReactorBuilder idea: one suite, every reactor).
 /// </summary>
-[TestFixtureSource(typeof(SelectorBackends), nameof(SelectorBackends.Available))]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 public sealed class SelectorContractTests(SelectorKind kind)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
@@ -20,7 +21,7 @@ public sealed class SelectorContractTests(SelectorKind kind)
     [SetUp]
     public void SetUp()
     {
-        _selector = SelectorBackends.Create(kind);
+        _selector = Backends.Create(kind);
         _pairs = new SocketPairs();
     }
 
@@ -288,6 +289,24 @@ public sealed class SelectorContractTests(SelectorKind kind)
         Assert.Throws<ObjectDisposedException>(() => _selector.Register(0, Interest.Read, 1));
         Assert.DoesNotThrow(() => _selector.Wake());
         Assert.DoesNotThrow(() => _selector.Dispose());
+    }
+
+    [Test]
+    public void UnregisterBeforeCloseThenCloseReportsNothingAndTheNumberCanBeReused()
+    {
+        (int first, int firstPeer) = _pairs.Create();
+        _selector.Register(first, Interest.Read, 7);
+        SocketPairs.Send(firstPeer);
+        _selector.UnregisterBeforeClose(first);
+        _pairs.Close(first);
+        Assert.That(_selector.Wait(_events, TimeSpan.Zero), Is.Zero, "nothing for the closed descriptor");
+
+        // The lowest free number comes back: the same number, a new socket.
+        (int second, int secondPeer) = _pairs.Create();
+        _selector.Register(second, Interest.Read, 8);
+        SocketPairs.Send(secondPeer);
+        Assert.That(WaitForToken(8).Events & SelectorEvents.Readable, Is.EqualTo(SelectorEvents.Readable));
+        Assert.That(_events.Take(_selector.Wait(_events, TimeSpan.Zero)).Select(e => e.Token), Has.No.Member(7L));
     }
 
     private SelectorEvent WaitForToken(long token)

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
-using Reactor.Core;
 using Reactor.Core.Internal;
+using Reactor.Core;
 using Reactor.Native;
 using Reactor.Net.Internal;
+using Reactor.Time;
 
 namespace Reactor.Net.Unix;
 
@@ -31,6 +32,9 @@ internal sealed class UnixTransportHost(ITransportHost reactor) : ITransportHost
     public void RequestFlush(IFlushable target) => reactor.RequestFlush(target);
 
     public Selectors.SelectorEvent CurrentReadiness => reactor.CurrentReadiness;
+
+    /// <inheritdoc/>
+    public void RemoveBeforeClose(IFileDescriptor descriptor) => reactor.RemoveBeforeClose(descriptor);
 
     /// <inheritdoc/>
     public TimeSpan Now => reactor.Now;
