@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Text;
+using Reactor;
 using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Net.Processes;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text;
+using Reactor;
 using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Net.Processes;

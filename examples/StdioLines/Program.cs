@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Reactor;
 using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Net.Stdio;

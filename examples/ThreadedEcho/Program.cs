@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Reactor;
 using Reactor.Core;
+using Reactor.Errors;
 using Reactor.Net;
 using Reactor.Net.Blocking;
 using Reactor.Selectors;

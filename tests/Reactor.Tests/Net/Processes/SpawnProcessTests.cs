@@ -1,4 +1,6 @@
+using Reactor;
 using Reactor.Core;
+using Reactor.Errors;
 using Reactor.Net.Processes;
 using Reactor.Tests.Core;
 

@@ -1,5 +1,7 @@
 using System.Text;
+using Reactor;
 using Reactor.Core;
+using Reactor.Errors;
 using Reactor.Defer;
 using Reactor.Native;
 using Reactor.Net.Stdio;

@@ -2,6 +2,7 @@ using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Native;
 using Reactor.Net.Internal;
+using Reactor.Time;
 
 namespace Reactor.Net.Processes.Internal;
 

@@ -1,6 +1,7 @@
-using Reactor.Core;
 using Reactor.Core.Internal;
+using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Native;
 using Reactor.Net.Internal;
 using Reactor.Protocols;

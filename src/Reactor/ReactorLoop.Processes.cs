@@ -1,8 +1,8 @@
 using Reactor.Native;
-using Reactor.Net.Processes;
 using Reactor.Net.Processes.Internal;
+using Reactor.Net.Processes;
 
-namespace Reactor.Core;
+namespace Reactor;
 
 /// <summary>Child processes for the reactor (Twisted's <c>IReactorProcess</c>).</summary>
 public sealed partial class ReactorLoop : IReactorProcess
