@@ -4,13 +4,17 @@ using System.Text;
 using Reactor.Core;
 using Reactor.Examples.HttpHello;
 using Reactor.Net;
-using Reactor.Protocols;
 using Reactor.Selectors;
-using Reactor.Tests.Core;
-using Reactor.Tests.Infrastructure;
-using Reactor.Tests.Net;
+using Reactor.Web.Tests.Infrastructure;
 
-namespace Reactor.Tests.Examples;
+namespace Reactor.Web.Tests.Examples;
+
+/// <summary>The selector backends the loopback example tests run on.</summary>
+public static class Backends
+{
+    /// <summary>Every backend available here.</summary>
+    public static IEnumerable<SelectorKind> Available() => SelectorFactory.Available;
+}
 
 /// <summary>
 /// The HttpHello example's HTTP behaviour over loopback, from a raw socket client that sends
@@ -23,17 +27,16 @@ public sealed class HttpHelloTests(SelectorKind kind)
     private const string Get = "GET / HTTP/1.1\r\nHost: test\r\n\r\n";
     private ReactorLoop _reactor = null!;
     private Thread _thread = null!;
-    private CapturingLogger _logger = null!;
+    private ErrorCountingLogger _logger = null!;
     private int _port;
 
     [SetUp]
     public void SetUp()
     {
-        _logger = new CapturingLogger();
-        _reactor = NetTesting.CreateReactor(kind, _logger);
-        var date = new HttpDate();
-        var port = _reactor.ListenTcp(0, Factory.ForProtocol(() => new HttpHelloProtocol(_reactor, date)), @interface: "127.0.0.1");
-        _port = NetTesting.PortOf(port);
+        _logger = new ErrorCountingLogger();
+        _reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = _logger });
+        var port = _reactor.ListenTcp(0, HelloResource.CreateSite(_reactor), @interface: "127.0.0.1");
+        _port = ((IPEndPoint)port.GetHost()).Port;
         _thread = new Thread(_reactor.Run) { IsBackground = true, Name = "HttpHello reactor" };
         _thread.Start();
     }
@@ -41,11 +44,11 @@ public sealed class HttpHelloTests(SelectorKind kind)
     [TearDown]
     public void TearDown()
     {
-        _reactor.Stop();
-        var stopped = _thread.Join(NetTesting.Deadline);
+        _reactor.CallFromThread(_reactor.Stop);
+        var stopped = _thread.Join(LoopbackServer.Deadline);
         if (stopped) _reactor.Dispose();
         Assert.That(stopped, Is.True, "the reactor thread stopped");
-        Assert.That(_logger.Errors, Is.Empty, "nothing logged as an error");
+        Assert.That(_logger.Errors, Is.Zero, "nothing logged as an error");
     }
 
     private static void AssertHello(HttpReply reply, bool head = false)
@@ -171,7 +174,7 @@ public sealed class HttpHelloTests(SelectorKind kind)
         using var client = new HttpHelloClient(_port);
         var request = new StringBuilder("GET / HTTP/1.1\r\nHost: test\r\n");
         // 100 headers of ~100 bytes: each line is short, the section is over 8 KiB.
-        for (var i = 0; request.Length <= HttpHelloProtocol.DefaultMaxHeaderBytes; i++)
+        for (var i = 0; request.Length <= HelloResource.DefaultMaxHeaderBytes; i++)
         {
             request.Append($"X-Filler-{i:D3}: {new string('v', 84)}\r\n");
         }
@@ -186,7 +189,7 @@ public sealed class HttpHelloTests(SelectorKind kind)
     public void OneHeaderLinePastTheLimitGets431AndClose()
     {
         using var client = new HttpHelloClient(_port);
-        client.Send($"GET / HTTP/1.1\r\nHost: test\r\nX-Big: {new string('v', 3 * HttpHelloProtocol.DefaultMaxHeaderBytes)}\r\n\r\n");
+        client.Send($"GET / HTTP/1.1\r\nHost: test\r\nX-Big: {new string('v', 3 * HelloResource.DefaultMaxHeaderBytes)}\r\n\r\n");
         Assert.That(client.ReadResponse().Status, Is.EqualTo(431));
         Assert.That(client.ReadsEndOfStream(), Is.True);
     }
@@ -206,7 +209,7 @@ public sealed class HttpHelloTests(SelectorKind kind)
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(NetTesting.Deadline))
+        if (!process.WaitForExit(LoopbackServer.Deadline))
         {
             process.Kill();
             Assert.Fail("curl did not finish in time");

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Reactor.Tests.Examples;
+namespace Reactor.Web.Tests.Examples;
 
 /// <summary>One parsed HTTP response: status, headers (lower-case names), body.</summary>
 internal sealed record HttpReply(int Status, IReadOnlyDictionary<string, string> Headers, string Body)
