@@ -98,11 +98,27 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
     /// Attaches <paramref name="protocol"/>, starts reading, and calls its <c>MakeConnection</c>.
     /// An exception from it is logged and closes the connection with it as the reason.
     /// </summary>
+    /// <exception cref="Exception">
+    /// The reactor refused the descriptor (select past FD_SETSIZE, epoll ENOMEM/ENOSPC): the socket is
+    /// closed, the protocol was never connected, and the exception is the caller's to report for this
+    /// connection alone (a port logs it and goes on accepting; a connector fails the attempt).
+    /// </exception>
     public void Start(IProtocol protocol)
     {
+        try
+        {
+            _connected = true;
+            StartReading();
+        }
+        catch
+        {
+            _reading = false;
+            _connected = false;
+            _lost = true;
+            CloseSocket(CloseKind.Reset);
+            throw;
+        }
         _protocol = protocol;
-        _connected = true;
-        StartReading();
         try
         {
             protocol.MakeConnection(this);

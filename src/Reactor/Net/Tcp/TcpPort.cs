@@ -146,8 +146,21 @@ internal sealed unsafe class TcpPort : IListeningPort, IReadDescriptor
             _syscalls.Close(fd, out _);
             return;
         }
-        new TcpConnection(_host, fd, peer).Start(protocol);
+        try
+        {
+            new TcpConnection(_host, fd, peer).Start(protocol);
+        }
+        catch (Exception ex)
+        {
+            // One connection the reactor could not take (select past FD_SETSIZE, epoll ENOMEM): it
+            // is closed; the port goes on accepting.
+            AcceptedConnectionsRefused++;
+            _host.Logger.LogError("Could not start the connection from {Peer} on {Port}, closed it: {Error}", peer, this, ex.Message);
+        }
     }
+
+    /// <summary>How many accepted connections could not be started (the reactor refused their descriptor) and were closed.</summary>
+    internal int AcceptedConnectionsRefused { get; private set; }
 
     /// <summary>
     /// Out of descriptors or memory: stop watching the socket for a moment (a level-triggered

@@ -172,8 +172,20 @@ internal sealed unsafe class UnixPort : IListeningPort, IReadDescriptor
             _host.Syscalls.Close(fd, out _);
             return;
         }
-        new UnixConnection(_host, fd, _address, peer).Start(protocol);
+        try
+        {
+            new UnixConnection(_host, fd, _address, peer).Start(protocol);
+        }
+        catch (Exception ex)
+        {
+            // One connection the reactor could not take: it is closed; the port goes on accepting.
+            AcceptedConnectionsRefused++;
+            _host.Logger.LogError("Could not start a connection on {Port}, closed it: {Error}", this, ex.Message);
+        }
     }
+
+    /// <summary>How many accepted connections could not be started (the reactor refused their descriptor) and were closed.</summary>
+    internal int AcceptedConnectionsRefused { get; private set; }
 
     /// <summary>Out of descriptors or memory: stop watching for a moment rather than spin, then try again.</summary>
     private void PauseAccepting(Errno errno)
