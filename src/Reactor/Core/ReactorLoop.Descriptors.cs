@@ -115,6 +115,31 @@ public sealed partial class ReactorLoop
         return writers;
     }
 
+    /// <summary>
+    /// Drops <paramref name="descriptor"/>'s registrations because it is closed right after
+    /// (<see cref="Net.Internal.ITransportHost.RemoveBeforeClose"/>): the selector may skip its
+    /// system call. A slot shared with another object falls back to the ordinary removal.
+    /// </summary>
+    internal void RemoveBeforeClose(IFileDescriptor descriptor)
+    {
+        if (_disposed) return;
+        int slot = _descriptors.FindByDescriptor(descriptor, descriptor.FileDescriptor);
+        if (slot < 0) return;
+        ref var s = ref _descriptors[slot];
+        bool reads = ReferenceEquals(s.Reader, descriptor);
+        bool writes = ReferenceEquals(s.Writer, descriptor);
+        if ((reads || s.Reader is null) && (writes || s.Writer is null))
+        {
+            int fd = s.Fd;
+            bool registered = s.Interest != Interest.None;
+            _descriptors.Free(slot);
+            if (registered) _selector.UnregisterBeforeClose(fd);
+            return;
+        }
+        if (reads) RemoveReader((IReadDescriptor)descriptor);
+        if (writes) RemoveWriter((IWriteDescriptor)descriptor);
+    }
+
     private int SlotForAdding(IFileDescriptor descriptor, string paramName)
     {
         int fd = descriptor.FileDescriptor;
@@ -254,7 +279,7 @@ public sealed partial class ReactorLoop
         ref var s = ref _descriptors[slot];
         IFileDescriptor? other = ReferenceEquals(s.Reader, failed) ? s.Writer : s.Reader;
         ReleaseSlot(slot);
-        var failure = new Failure(why);
+        var failure = Failure.FromReactor(why);
         NotifyLost(failed, failure);
         if (other is not null && !ReferenceEquals(other, failed)) NotifyLost(other, failure);
     }
@@ -276,7 +301,7 @@ public sealed partial class ReactorLoop
     {
         var all = RemoveAll();
         if (all.Count == 0) return;
-        var failure = new Failure(new ConnectionLost());
+        var failure = Failure.FromReactor(new ConnectionLost());
         foreach (var descriptor in all) NotifyLost(descriptor, failure);
     }
 }

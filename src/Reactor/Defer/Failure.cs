@@ -26,6 +26,21 @@ public sealed class Failure
         }
     }
 
+    /// <summary>
+    /// Wraps a reason the reactor itself found (a peer's reset, an end of file, a close): the frames
+    /// of the reactor's own dispatch say nothing a user can act on, and walking the stack cost
+    /// about a third of the loop's CPU per connection on the connect-echo-reset workload
+    /// (docs/guides/performance.md), so none are captured.
+    /// </summary>
+    internal static Failure FromReactor(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return new Failure(exception, withoutCreationStack: true);
+    }
+
+    // The flag only tells this constructor apart from the public one.
+    private Failure(Exception exception, bool withoutCreationStack) => Value = exception;
+
     private readonly StackTrace? _creationFrames;
     private string? _creationStack;
 

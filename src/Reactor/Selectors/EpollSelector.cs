@@ -104,6 +104,18 @@ public sealed unsafe class EpollSelector : ISelector
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// No epoll_ctl(DEL): closing the last descriptor of an open file removes it from every epoll
+    /// set. A duplicate kept elsewhere (dup, fork without exec) would keep it registered, and its
+    /// reports would carry this descriptor number — hence "holds no duplicate" in the contract.
+    /// </remarks>
+    public void UnregisterBeforeClose(int fd)
+    {
+        ThrowIfDisposed();
+        _registrations.Remove(fd);
+    }
+
+    /// <inheritdoc/>
     public int Wait(Span<SelectorEvent> events, TimeSpan? timeout)
     {
         ThrowIfDisposed();

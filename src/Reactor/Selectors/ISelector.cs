@@ -100,6 +100,13 @@ public interface ISelector : IDisposable
     void Unregister(int fd);
 
     /// <summary>
+    /// Stops watching <paramref name="fd"/>, which the caller closes right after and holds no
+    /// duplicate of: backends whose kernel forgets a closed descriptor by itself (epoll, kqueue)
+    /// skip the system call. The default is <see cref="Unregister"/>.
+    /// </summary>
+    void UnregisterBeforeClose(int fd) => Unregister(fd);
+
+    /// <summary>
     /// Waits until at least one registered descriptor is ready, <see cref="Wake"/> is called, or
     /// <paramref name="timeout"/> passes (null waits without limit, <see cref="TimeSpan.Zero"/> polls),
     /// and writes at most <c>events.Length</c> reports into <paramref name="events"/>.

@@ -136,7 +136,23 @@ internal sealed class CountingSelector(ISelector inner) : ISelector
 
     public void Modify(int fd, Interest interest, long token) => inner.Modify(fd, interest, token);
 
-    public void Unregister(int fd) => inner.Unregister(fd);
+    /// <summary>Descriptors given to Unregister, in order.</summary>
+    public List<int> Unregistered { get; } = new();
+
+    /// <summary>Descriptors given to UnregisterBeforeClose, in order.</summary>
+    public List<int> UnregisteredBeforeClose { get; } = new();
+
+    public void Unregister(int fd)
+    {
+        Unregistered.Add(fd);
+        inner.Unregister(fd);
+    }
+
+    public void UnregisterBeforeClose(int fd)
+    {
+        UnregisteredBeforeClose.Add(fd);
+        inner.UnregisterBeforeClose(fd);
+    }
 
     public int Wait(Span<SelectorEvent> events, TimeSpan? timeout)
     {

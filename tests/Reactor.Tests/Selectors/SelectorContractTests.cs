@@ -290,6 +290,24 @@ public sealed class SelectorContractTests(SelectorKind kind)
         Assert.DoesNotThrow(() => _selector.Dispose());
     }
 
+    [Test]
+    public void UnregisterBeforeCloseThenCloseReportsNothingAndTheNumberCanBeReused()
+    {
+        (int first, int firstPeer) = _pairs.Create();
+        _selector.Register(first, Interest.Read, 7);
+        SocketPairs.Send(firstPeer);
+        _selector.UnregisterBeforeClose(first);
+        _pairs.Close(first);
+        Assert.That(_selector.Wait(_events, TimeSpan.Zero), Is.Zero, "nothing for the closed descriptor");
+
+        // The lowest free number comes back: the same number, a new socket.
+        (int second, int secondPeer) = _pairs.Create();
+        _selector.Register(second, Interest.Read, 8);
+        SocketPairs.Send(secondPeer);
+        Assert.That(WaitForToken(8).Events & SelectorEvents.Readable, Is.EqualTo(SelectorEvents.Readable));
+        Assert.That(_events.Take(_selector.Wait(_events, TimeSpan.Zero)).Select(e => e.Token), Has.No.Member(7L));
+    }
+
     private SelectorEvent WaitForToken(long token)
     {
         var clock = Stopwatch.StartNew();

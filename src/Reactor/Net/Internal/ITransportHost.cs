@@ -31,6 +31,17 @@ internal interface ITransportHost : IReactorFDSet, IReactorTime, IReactorFromThr
     void RequestFlush(IFlushable target);
 
     /// <summary>
+    /// Stops watching <paramref name="descriptor"/> for reading and writing because its owner closes
+    /// it right after. Unlike RemoveReader + RemoveWriter this may skip the selector's system call
+    /// (epoll and kqueue drop a closed descriptor by themselves): one syscall less per connection.
+    /// </summary>
+    void RemoveBeforeClose(IFileDescriptor descriptor)
+    {
+        if (descriptor is IReadDescriptor reader) RemoveReader(reader);
+        if (descriptor is IWriteDescriptor writer) RemoveWriter(writer);
+    }
+
+    /// <summary>
     /// The resolver that connectors use for host names, or null to call the system resolver
     /// directly (hosts without a pluggable resolver, such as test doubles).
     /// </summary>

@@ -21,7 +21,8 @@ internal abstract partial class StreamTransport
 
     private unsafe Exception? ReadOnce()
     {
-        if (!_reading) return null; // a readiness report that raced with PauseProducing / LoseConnection
+        // A readiness report that raced with PauseProducing, or a closing connection still registered.
+        if (!_reading || _disconnecting || _aborting) return null;
         var buffer = Host.ReadBuffer;
         nint received;
         Errno errno;

@@ -88,7 +88,8 @@ internal abstract partial class StreamTransport
         }
         if (!_connected || _disconnecting || _aborting) return;
         _disconnecting = true;
-        StopReading();
+        // Reading stops at the flush, and only if the output cannot all go at once: a close that
+        // completes in this iteration then makes no selector call before close(2).
         RequestFlush();
     }
 
@@ -115,8 +116,7 @@ internal abstract partial class StreamTransport
         }
         if (!_connected || _aborting) return;
         _aborting = true;
-        StopReading();
-        StopWriting();
+        // Registrations stay until the close at the flush (no selector call before close(2)); DoRead ignores the socket meanwhile.
         _output.Clear();
         _pendingLoss = new ConnectionAborted();
         RequestFlush();
@@ -183,6 +183,7 @@ internal abstract partial class StreamTransport
 
         if (!_output.IsEmpty)
         {
+            if (_disconnecting) StopReading(); // LoseConnection waits for writability: stop reading now
             StartWriting();
             return null;
         }

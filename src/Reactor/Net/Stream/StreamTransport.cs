@@ -122,10 +122,21 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
         if (_lost) return;
         _lost = true;
         _connected = false;
-        StopReading();
-        StopWriting();
+        if (_reading || _writing)
+        {
+            _reading = _writing = false;
+            // The socket is closed next: the selector may skip its system call.
+            Host.RemoveBeforeClose(this);
+        }
         _output.Clear();
-        CloseSocket(orderly: reason.Value is not ConnectionAborted);
+        CloseSocket(reason.Value switch
+        {
+            ConnectionAborted => CloseKind.Reset,
+            // The kernel already ended the connection (ECONNRESET, EPIPE, ETIMEDOUT ...): a
+            // shutdown(2) would only fail or do nothing, so it costs a syscall for nothing.
+            ConnectionLost { InnerException: SocketException } => CloseKind.Plain,
+            _ => CloseKind.Orderly,
+        });
 
         var producer = _producer;
         _producer = null;
@@ -158,12 +169,7 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
     /// changed its own registrations while user code ran, and the loop only acts on a returned
     /// reason while the registration it dispatched is unchanged.
     /// </summary>
-    private void Disconnect(Exception reason)
-    {
-        StopReading();
-        StopWriting();
-        ConnectionLost(new Failure(reason));
-    }
+    private void Disconnect(Exception reason) => ConnectionLost(Failure.FromReactor(reason));
 
     /// <summary>Records a reason found while user code runs; the loop delivers it after the code returns.</summary>
     private void FailFromLoop(Exception reason)
@@ -172,20 +178,20 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
         RequestFlush();
     }
 
-    private void CloseSocket(bool orderly)
+    private enum CloseKind
+    {
+        Orderly, // shutdown(2), then close: a FIN even if another process shares the descriptor (as Twisted)
+        Plain,   // close only: the connection is already dead in the kernel
+        Reset,   // SO_LINGER 0, then close: an RST
+    }
+
+    private void CloseSocket(CloseKind kind)
     {
         var fd = _fd;
         if (fd < 0) return;
         _fd = -1;
-        if (orderly)
-        {
-            // A FIN even if another process shares the descriptor (Twisted does the same).
-            Syscalls.Shutdown(fd, SocketShutdown.Both, out _);
-        }
-        else
-        {
-            SocketOptions.SetResetOnClose(Syscalls, fd);
-        }
+        if (kind == CloseKind.Orderly) Syscalls.Shutdown(fd, SocketShutdown.Both, out _);
+        else if (kind == CloseKind.Reset) SocketOptions.SetResetOnClose(Syscalls, fd);
         Syscalls.Close(fd, out _);
     }
 

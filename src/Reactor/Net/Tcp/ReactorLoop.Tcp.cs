@@ -59,5 +59,7 @@ public sealed partial class ReactorLoop : IReactorTcp, ITransportHost
 
     void ITransportHost.RequestFlush(IFlushable target) => RequestFlush(target);
 
+    void ITransportHost.RemoveBeforeClose(IFileDescriptor descriptor) => RemoveBeforeClose(descriptor);
+
     Selectors.SelectorEvent ITransportHost.CurrentReadiness => CurrentReadiness;
 }

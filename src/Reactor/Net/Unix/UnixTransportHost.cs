@@ -33,6 +33,9 @@ internal sealed class UnixTransportHost(ITransportHost reactor) : ITransportHost
     public Selectors.SelectorEvent CurrentReadiness => reactor.CurrentReadiness;
 
     /// <inheritdoc/>
+    public void RemoveBeforeClose(IFileDescriptor descriptor) => reactor.RemoveBeforeClose(descriptor);
+
+    /// <inheritdoc/>
     public TimeSpan Now => reactor.Now;
 
     /// <inheritdoc/>
