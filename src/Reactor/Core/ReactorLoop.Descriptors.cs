@@ -11,6 +11,7 @@ public sealed partial class ReactorLoop
     /// <exception cref="ArgumentException">The descriptor's FileDescriptor is negative (closed).</exception>
     public void AddReader(IReadDescriptor reader)
     {
+        CheckReactorThread(nameof(AddReader));
         ArgumentNullException.ThrowIfNull(reader);
         ThrowIfDisposed();
         int slot = SlotForAdding(reader, nameof(reader));
@@ -34,6 +35,7 @@ public sealed partial class ReactorLoop
     /// <exception cref="ArgumentException">The descriptor's FileDescriptor is negative (closed).</exception>
     public void AddWriter(IWriteDescriptor writer)
     {
+        CheckReactorThread(nameof(AddWriter));
         ArgumentNullException.ThrowIfNull(writer);
         ThrowIfDisposed();
         int slot = SlotForAdding(writer, nameof(writer));
@@ -55,6 +57,7 @@ public sealed partial class ReactorLoop
     /// <inheritdoc/>
     public void RemoveReader(IReadDescriptor reader)
     {
+        CheckReactorThread(nameof(RemoveReader));
         ArgumentNullException.ThrowIfNull(reader);
         if (_disposed) return;
         int slot = _descriptors.FindByDescriptor(reader, reader.FileDescriptor);
@@ -67,6 +70,7 @@ public sealed partial class ReactorLoop
     /// <inheritdoc/>
     public void RemoveWriter(IWriteDescriptor writer)
     {
+        CheckReactorThread(nameof(RemoveWriter));
         ArgumentNullException.ThrowIfNull(writer);
         if (_disposed) return;
         int slot = _descriptors.FindByDescriptor(writer, writer.FileDescriptor);
