@@ -1,6 +1,7 @@
 using System.Text;
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Net;
 using Reactor.Protocols;
 

@@ -1,10 +1,10 @@
 using System.CommandLine;
-using Reactor;
 using Reactor.Core;
+using Reactor.Errors;
 using Reactor.Examples.HttpHello;
 using Reactor.Net;
-using Reactor.Protocols;
 using Reactor.Selectors;
+using Reactor;
 
 var port = new Option<int>("--port") { Description = "TCP port to listen on; 0 picks a free port", DefaultValueFactory = _ => 8080 };
 var host = new Option<string>("--host") { Description = "address to listen on; loopback only by default", DefaultValueFactory = _ => "127.0.0.1" };
@@ -12,8 +12,8 @@ var selector = new Option<SelectorKind?>("--selector") { Description = "selector
 selector.AcceptOnlyFromAmong("epoll", "kqueue", "poll", "select");
 var maxHeaderBytes = new Option<int>("--max-header-bytes")
 {
-    Description = "limit on the request line plus headers, in bytes (at least 64)",
-    DefaultValueFactory = _ => HttpHelloProtocol.DefaultMaxHeaderBytes,
+    Description = "limit on the request line, and on the header section, in bytes (at least 64)",
+    DefaultValueFactory = _ => HelloResource.DefaultMaxHeaderBytes,
 };
 maxHeaderBytes.Validators.Add(result =>
 {
@@ -21,23 +21,23 @@ maxHeaderBytes.Validators.Add(result =>
 });
 
 var command = new RootCommand(
-    "A minimal HTTP/1.1 server: every request gets 200 OK with the text body \"Hello, World!\". " +
-    "Keep-alive and pipelining by default (the responses to one read go out in one write); Content-Length on " +
-    "every response; 'Connection: close' and HTTP/1.0 honoured; request bodies with Content-Length are read and " +
-    "dropped. Errors close the connection after the response: 400 malformed request line or header (or HTTP/1.1 " +
-    "without Host), 414 request line over the header limit, 431 header section over the limit, 501 " +
-    "Transfer-Encoding, 505 HTTP/2 and up. The first line of output is \"HttpHello listening on ADDRESS\"; " +
-    "SIGTERM or Ctrl-C stops it cleanly.")
+    "A minimal HTTP/1.1 server on Reactor.Web: every request gets 200 OK with the text body \"Hello, World!\", " +
+    "except /json, which gets {\"message\":\"Hello, World!\"} (serialized per request). Keep-alive and pipelining " +
+    "by default (the responses to one read go out in one write); Content-Length on every response; " +
+    "'Connection: close' and HTTP/1.0 honoured; request bodies (Content-Length or chunked) are read and dropped. " +
+    "Errors close the connection after the response: 400 malformed request line or header (or HTTP/1.1 without " +
+    "Host), 408 too slow, 413 body too large, 414 request line over the limit, 431 header section over the " +
+    "limit, 501 unsupported Transfer-Encoding, 505 HTTP/2 and up. The first line of output is " +
+    "\"HttpHello listening on ADDRESS\"; SIGTERM or Ctrl-C stops it cleanly.")
     { port, host, selector, maxHeaderBytes };
 command.SetAction(parsed =>
 {
     var limit = parsed.GetValue(maxHeaderBytes);
     using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = parsed.GetValue(selector) });
-    var date = new HttpDate();
     IListeningPort listening;
     try
     {
-        listening = reactor.ListenTcp(parsed.GetValue(port), Factory.ForProtocol(() => new HttpHelloProtocol(reactor, date, limit)),
+        listening = reactor.ListenTcp(parsed.GetValue(port), HelloResource.CreateSite(reactor, limit),
             backlog: 4096, @interface: parsed.GetValue(host));
     }
     catch (Exception error) when (error is CannotListenError or ArgumentException)

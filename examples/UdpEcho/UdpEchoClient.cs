@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Reactor.Core;
 using Reactor.Protocols;
+using Reactor.Time;
 
 namespace Reactor.Examples.UdpEcho;
 

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Reactor.Core;
+using Reactor.Time;
 
 namespace Reactor.Benchmarks.Core;
 

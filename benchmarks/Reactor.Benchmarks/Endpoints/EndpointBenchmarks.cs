@@ -1,8 +1,9 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
+using Reactor.Core.Threading;
 using Reactor.Core;
-using Reactor.Net;
 using Reactor.Net.Endpoints;
+using Reactor.Net;
 using Reactor.Protocols;
 
 namespace Reactor.Benchmarks.Endpoints;

@@ -1,9 +1,10 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Reactor.Core;
+using Microsoft.Extensions.Logging;
 using Reactor.Core.Internal;
+using Reactor.Core;
 using Reactor.Native;
 using Reactor.Net.Internal;
+using Reactor.Time;
 
 namespace Reactor.Benchmarks.Net;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Native;
 using Reactor.Net.Tcp;
 using Reactor.Protocols;

@@ -1,6 +1,7 @@
 using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Net;
+using Reactor.Time;
 using Reactor.Web.Http;
 
 namespace Reactor.Web.Client;

@@ -1,9 +1,10 @@
 using Reactor.Core;
 using Reactor.Defer;
-using Reactor.Net;
 using Reactor.Net.Endpoints;
 using Reactor.Net.Tls;
+using Reactor.Net;
 using Reactor.Protocols;
+using Reactor.Time;
 
 namespace Reactor.Web.Client;
 

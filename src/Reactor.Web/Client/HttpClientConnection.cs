@@ -3,7 +3,9 @@ using System.Net;
 using System.Text;
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Protocols;
+using Reactor.Time;
 using Reactor.Web.Http;
 
 namespace Reactor.Web.Client;

@@ -1,3 +1,5 @@
+using Reactor.Errors;
+
 namespace Reactor.Web.Http;
 
 /// <summary>A message body was delivered completely (Twisted's <c>ResponseDone</c>); the reason a body protocol's <c>ConnectionLost</c> sees on success.</summary>

@@ -1,7 +1,9 @@
 using System.Net;
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Protocols;
+using Reactor.Time;
 using Reactor.Web.Http;
 
 namespace Reactor.Web.Server;

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Protocols;
 using Reactor.Web.Http;
 

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Reactor.Core;
 using Reactor.Protocols;
+using Reactor.Time;
 using Reactor.Web.Http;
 
 namespace Reactor.Web.Server;

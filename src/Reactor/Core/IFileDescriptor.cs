@@ -1,4 +1,5 @@
 using Reactor.Defer;
+using Reactor.Errors;
 
 namespace Reactor.Core;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Reactor.Defer;
+using Reactor.Errors;
 
 namespace Reactor.Core;
 

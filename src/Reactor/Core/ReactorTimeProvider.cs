@@ -1,3 +1,6 @@
+using Reactor.Core.Threading;
+using Reactor.Time;
+
 namespace Reactor.Core;
 
 /// <summary>

@@ -3,12 +3,18 @@ namespace Reactor.Core;
 /// <summary>A registered system event trigger: the handle <see cref="IReactorCore.RemoveSystemEventTrigger"/> takes.</summary>
 public sealed class SystemEventTrigger
 {
-    internal SystemEventTrigger(TriggerPhase phase, SystemEvent systemEvent, Delegate callable)
+    /// <summary>
+    /// Creates a trigger handle for another <see cref="IReactorCore"/> implementation (a test double such as
+    /// Reactor.Testing's <c>MemoryReactor</c>), which keeps what the trigger runs itself.
+    /// </summary>
+    public SystemEventTrigger(TriggerPhase phase, SystemEvent systemEvent)
     {
         Phase = phase;
         Event = systemEvent;
-        Callable = callable;
     }
+
+    internal SystemEventTrigger(TriggerPhase phase, SystemEvent systemEvent, Delegate callable)
+        : this(phase, systemEvent) => Callable = callable;
 
     /// <summary>The phase the trigger runs in.</summary>
     public TriggerPhase Phase { get; }
@@ -17,7 +23,7 @@ public sealed class SystemEventTrigger
     public SystemEvent Event { get; }
 
     /// <summary>An <see cref="Action"/>, or a function returning a Deferred (which, in the before phase, delays the next phases).</summary>
-    internal Delegate Callable { get; }
+    internal Delegate? Callable { get; }
 
     /// <inheritdoc/>
     public override string ToString() => $"<SystemEventTrigger {Phase} {Event}>";

@@ -1,3 +1,5 @@
+using Reactor.Time;
+
 namespace Reactor.Core;
 
 /// <summary>Conversions between Reactor's <see cref="IReactorTime"/> and .NET's <see cref="TimeProvider"/>.</summary>

@@ -1,3 +1,7 @@
+using Reactor.Errors;
+using Reactor.Time.Internal;
+using Reactor.Time;
+
 namespace Reactor.Core;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using Reactor.Core;
+using Reactor.Time;
 
 namespace Reactor.Defer;
 

@@ -1,5 +1,6 @@
-using Reactor.Core;
 using Reactor.Defer.Internal;
+using Reactor.Errors;
+using Reactor.Time;
 
 namespace Reactor.Defer;
 

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Text;
+using Reactor.Errors;
 
 namespace Reactor.Defer;
 

@@ -1,5 +1,5 @@
-using Reactor.Core;
 using Reactor.Defer.Internal;
+using Reactor.Time;
 
 namespace Reactor.Defer;
 

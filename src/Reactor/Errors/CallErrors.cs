@@ -1,4 +1,4 @@
-namespace Reactor;
+namespace Reactor.Errors;
 
 /// <summary>A delayed call was cancelled, reset or delayed after it had already run (Twisted's <c>AlreadyCalled</c>).</summary>
 public class AlreadyCalled : InvalidOperationException

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace Reactor;
+namespace Reactor.Errors;
 
 /// <summary>Base of every error that ends or prevents a connection (Twisted's <c>twisted.internet.error</c>).</summary>
 public class ConnectionError : Exception

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Reactor;
+namespace Reactor.Errors;
 
 /// <summary>
 /// A datagram was larger than the path to its destination allows: the kernel refused it with

@@ -1,4 +1,4 @@
-namespace Reactor;
+namespace Reactor.Errors;
 
 /// <summary>
 /// A UNIX-socket server's lock file is not held by a live process, so <c>ConnectUnix</c> with

@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using Reactor.Net.Udp;
+using Reactor.Net.Unix;
 using Reactor.Protocols;
 
 namespace Reactor.Net;

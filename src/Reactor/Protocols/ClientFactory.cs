@@ -1,5 +1,4 @@
 using Reactor.Defer;
-using Reactor.Net;
 
 namespace Reactor.Protocols;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Reactor.Protocols.Datagram;
 
 namespace Reactor.Protocols;
 

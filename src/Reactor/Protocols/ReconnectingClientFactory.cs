@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Reactor.Core;
 using Reactor.Defer;
-using Reactor.Net;
+using Reactor.Time;
 
 namespace Reactor.Protocols;
 

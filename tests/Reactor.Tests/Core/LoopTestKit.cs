@@ -1,7 +1,9 @@
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Native;
 using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Core;
 

@@ -1,4 +1,5 @@
 using Reactor.Core;
+using Reactor.Errors;
 using Reactor.Selectors;
 
 namespace Reactor.Tests.Core;

@@ -1,4 +1,5 @@
 using Reactor.Core;
+using Reactor.Errors;
 
 namespace Reactor.Tests.Core;
 

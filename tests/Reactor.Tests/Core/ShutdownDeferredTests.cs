@@ -1,5 +1,6 @@
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
 
 namespace Reactor.Tests.Core;
 

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
+using Reactor.Time;
 
 namespace Reactor.Tests.Core;
 

@@ -1,5 +1,7 @@
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
+using Reactor.Time;
 using static Reactor.Tests.Defer.DeferredAssert;
 
 namespace Reactor.Tests.Defer;

@@ -1,5 +1,6 @@
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Time;
 using static Reactor.Tests.Defer.DeferredAssert;
 
 namespace Reactor.Tests.Defer;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Reactor.Defer;
+using Reactor.Errors;
 
 namespace Reactor.Tests.Defer;
 

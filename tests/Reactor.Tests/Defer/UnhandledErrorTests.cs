@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Reactor.Defer;
+using Reactor.Tests.Core.Threading;
 
 namespace Reactor.Tests.Defer;
 

@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Reactor.Core;
 using Reactor.Native;
@@ -8,6 +8,7 @@ using Reactor.Net.Tcp;
 using Reactor.Protocols;
 using Reactor.Selectors;
 using Reactor.Tests.Core;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net;
 
@@ -15,7 +16,7 @@ namespace Reactor.Tests.Net;
 /// EMFILE / ENFILE on accept, injected through the syscall seam: logged, accepting paused and
 /// resumed from a timer (no busy loop), and existing connections unaffected.
 /// </summary>
-[TestFixtureSource(typeof(NetBackends), nameof(NetBackends.Available))]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 public sealed class AcceptExhaustionTests(SelectorKind kind)
 {
     [TestCase(24)]

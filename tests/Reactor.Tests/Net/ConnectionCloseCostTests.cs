@@ -1,8 +1,9 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Microsoft.Extensions.Logging;
-using Reactor.Core;
 using Reactor.Core.Internal;
+using Reactor.Core;
+using Reactor.Errors;
 using Reactor.Native;
 using Reactor.Net.Internal;
 using Reactor.Net.Stream;
@@ -10,7 +11,9 @@ using Reactor.Net.Tcp;
 using Reactor.Protocols;
 using Reactor.Selectors;
 using Reactor.Tests.Core;
+using Reactor.Tests.Infrastructure;
 using Reactor.Tests.Native;
+using Reactor.Time;
 
 namespace Reactor.Tests.Net;
 
@@ -20,7 +23,7 @@ namespace Reactor.Tests.Net;
 /// makes redundant — and its Failure carries no stack walked from the reactor's dispatch.
 /// A clean close still shuts down first (a FIN even when the descriptor is shared).
 /// </summary>
-[TestFixtureSource(typeof(NetBackends), nameof(NetBackends.Available))]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 public sealed class ConnectionCloseCostTests(SelectorKind kind)
 {
     [Test]

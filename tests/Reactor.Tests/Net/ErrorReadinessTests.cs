@@ -1,6 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Reactor.Core;
+using Reactor.Errors;
 using Reactor.Native;
 using Reactor.Net;
 using Reactor.Protocols;

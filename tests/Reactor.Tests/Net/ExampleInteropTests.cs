@@ -1,3 +1,5 @@
+using Reactor.Tests.Infrastructure;
+
 namespace Reactor.Tests.Net;
 
 /// <summary>

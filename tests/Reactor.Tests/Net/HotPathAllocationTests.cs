@@ -1,14 +1,16 @@
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Net.Stream;
 using Reactor.Protocols;
 using Reactor.Selectors;
 using Reactor.Tests.Core;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net;
 
 /// <summary>The steady-state read and write path allocates nothing (DESIGN.md, hot path rule 4).</summary>
-[TestFixtureSource(typeof(NetBackends), nameof(NetBackends.Available))]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 public sealed class HotPathAllocationTests(SelectorKind kind)
 {
     [TestCase(0, TestName = "{m}(write-through)")]

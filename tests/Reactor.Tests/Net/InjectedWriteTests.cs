@@ -1,14 +1,17 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Microsoft.Extensions.Logging;
-using Reactor.Core;
 using Reactor.Core.Internal;
+using Reactor.Core;
+using Reactor.Errors;
 using Reactor.Native;
 using Reactor.Net.Internal;
 using Reactor.Net.Tcp;
 using Reactor.Protocols;
 using Reactor.Selectors;
 using Reactor.Tests.Core;
+using Reactor.Tests.Infrastructure;
+using Reactor.Time;
 
 namespace Reactor.Tests.Net;
 
@@ -18,7 +21,7 @@ namespace Reactor.Tests.Net;
 /// (EINTR), refused (EAGAIN) or a short write of a few bytes. Every byte must still arrive, in
 /// order, and LoseConnection must still end in ConnectionDone after the last one.
 /// </summary>
-[TestFixtureSource(typeof(NetBackends), nameof(NetBackends.Available))]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 public sealed class InjectedWriteTests(SelectorKind kind)
 {
     [Test]

@@ -2,19 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Net;
 using Reactor.Protocols;
 using Reactor.Selectors;
 using Reactor.Tests.Core;
 
 namespace Reactor.Tests.Net;
-
-/// <summary>The selector backends the socket tests run on.</summary>
-public static class NetBackends
-{
-    /// <summary>Every backend available here.</summary>
-    public static IEnumerable<SelectorKind> Available() => SelectorFactory.Available;
-}
 
 /// <summary>Helpers for loopback tests: a reactor per test, driven from the test thread until a condition holds.</summary>
 internal static class NetTesting

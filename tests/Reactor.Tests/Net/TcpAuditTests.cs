@@ -1,11 +1,13 @@
 using System.Buffers;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Reactor.Core;
+using Reactor.Errors;
 using Reactor.Net;
 using Reactor.Protocols;
 using Reactor.Selectors;
 using Reactor.Tests.Core;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net;
 
@@ -16,7 +18,7 @@ namespace Reactor.Tests.Net;
 /// connector's bind address, <see cref="ITransport.WriteSequence"/> over a socket and
 /// <see cref="IProducer.StopProducing"/> closing a TCP transport.
 /// </summary>
-[TestFixtureSource(typeof(NetBackends), nameof(NetBackends.Available))]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 public sealed class TcpAuditTests(SelectorKind kind)
 {
     private CapturingLogger _logger = null!;

@@ -1,15 +1,17 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Reactor.Core;
+using Reactor.Errors;
 using Reactor.Net;
 using Reactor.Protocols;
 using Reactor.Selectors;
 using Reactor.Tests.Core;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net;
 
 /// <summary>How each way of closing looks from both ends: FIN after all data, RST, half-close.</summary>
-[TestFixtureSource(typeof(NetBackends), nameof(NetBackends.Available))]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 public sealed class TcpCloseTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;

@@ -1,15 +1,17 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Reactor.Core;
+using Reactor.Errors;
 using Reactor.Net;
 using Reactor.Protocols;
 using Reactor.Selectors;
 using Reactor.Tests.Core;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net;
 
 /// <summary>Connection attempts: success, each typed failure, and the factory's view of them.</summary>
-[TestFixtureSource(typeof(NetBackends), nameof(NetBackends.Available))]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 public sealed class TcpConnectTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;

@@ -1,14 +1,16 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Reactor.Core;
+using Reactor.Errors;
 using Reactor.Net;
 using Reactor.Protocols;
 using Reactor.Selectors;
 using Reactor.Tests.Core;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net;
 
-[TestFixtureSource(typeof(NetBackends), nameof(NetBackends.Available))]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 public sealed class TcpConnectionTests(SelectorKind kind)
 {
     private CapturingLogger _logger = null!;

@@ -1,14 +1,17 @@
 using Reactor.Core;
-using Reactor.Net;
+using Reactor.Errors;
 using Reactor.Net.Stream;
+using Reactor.Net;
 using Reactor.Protocols;
 using Reactor.Selectors;
 using Reactor.Tests.Core;
+using Reactor.Tests.Infrastructure;
+using Reactor.Time;
 
 namespace Reactor.Tests.Net;
 
 /// <summary>Backpressure: producers paused above the high-water mark and resumed as output drains.</summary>
-[TestFixtureSource(typeof(NetBackends), nameof(NetBackends.Available))]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 public sealed class TcpFlowControlTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;

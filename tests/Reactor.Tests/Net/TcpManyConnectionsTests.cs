@@ -2,10 +2,11 @@ using Reactor.Core;
 using Reactor.Protocols;
 using Reactor.Selectors;
 using Reactor.Tests.Core;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net;
 
-[TestFixtureSource(typeof(NetBackends), nameof(NetBackends.Available))]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 public sealed class TcpManyConnectionsTests(SelectorKind kind)
 {
     [Test]

@@ -1,7 +1,8 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Selectors;
 
@@ -9,7 +10,7 @@ namespace Reactor.Tests.Selectors;
 /// The Python-selectors-style API with real loopback sockets, on every available backend
 /// (the flow of Python's own selectors example: accept, read, echo).
 /// </summary>
-[TestFixtureSource(typeof(SelectorBackends), nameof(SelectorBackends.Available))]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 public sealed class DescriptorSelectorTests(SelectorKind kind)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);

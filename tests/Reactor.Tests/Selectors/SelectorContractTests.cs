@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Reactor.Native;
 using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Selectors;
 
@@ -8,7 +9,7 @@ namespace Reactor.Tests.Selectors;
 /// The behaviour every <see cref="ISelector"/> backend promises, run once per backend available
 /// on this machine (Twisted's ReactorBuilder idea: one suite, every reactor).
 /// </summary>
-[TestFixtureSource(typeof(SelectorBackends), nameof(SelectorBackends.Available))]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 public sealed class SelectorContractTests(SelectorKind kind)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
@@ -20,7 +21,7 @@ public sealed class SelectorContractTests(SelectorKind kind)
     [SetUp]
     public void SetUp()
     {
-        _selector = SelectorBackends.Create(kind);
+        _selector = Backends.Create(kind);
         _pairs = new SocketPairs();
     }
 

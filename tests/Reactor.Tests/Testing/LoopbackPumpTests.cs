@@ -1,3 +1,4 @@
+using Reactor.Errors;
 using Reactor.Protocols;
 using Reactor.Testing;
 

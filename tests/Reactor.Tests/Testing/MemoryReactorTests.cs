@@ -1,6 +1,7 @@
 using System.Net;
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Net;
 using Reactor.Protocols;
 using Reactor.Testing;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Protocols;
 using Reactor.Web.Client;
 using Reactor.Web.Http;

@@ -1,6 +1,7 @@
 using System.Text;
 using Reactor.Core;
 using Reactor.Testing;
+using Reactor.Time;
 using Reactor.Web.Http;
 using Reactor.Web.Server;
 

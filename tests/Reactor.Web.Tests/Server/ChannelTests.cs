@@ -1,5 +1,6 @@
 using System.Text;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Protocols;
 using Reactor.Web.Http;
 using Reactor.Web.Server;

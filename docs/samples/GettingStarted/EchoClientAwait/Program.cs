@@ -1,9 +1,10 @@
 using System.Text;
-using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Net.Endpoints;
-using Reactor.Protocols;
 using Reactor.Protocols.Basic;
+using Reactor.Protocols;
+using Reactor;
 
 var port = args.Length > 0 ? int.Parse(args[0]) : 8000;
 using var reactor = ReactorLoop.Create();

@@ -1,4 +1,4 @@
-using Reactor.Core;
+using Reactor;
 using Reactor.Protocols;
 
 var port = args.Length > 0 ? int.Parse(args[0]) : 8000;

@@ -5,9 +5,6 @@ namespace Reactor.Core.Internal;
 /// <summary>The log messages of the Core layer (source-generated: no allocation unless enabled).</summary>
 internal static partial class CoreLog
 {
-    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled error in a delayed call")]
-    internal static partial void DelayedCallFailed(ILogger logger, Exception exception);
-
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Unhandled error in {What}")]
     internal static partial void UserCodeFailed(ILogger logger, Exception exception, string what);
 

@@ -1,4 +1,5 @@
-using Reactor.Core;
+using Reactor.Errors;
+using Reactor.Time;
 
 namespace Reactor.Defer.Internal;
 

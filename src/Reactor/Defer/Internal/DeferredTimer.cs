@@ -1,4 +1,4 @@
-using Reactor.Core;
+using Reactor.Time;
 
 namespace Reactor.Defer.Internal;
 

@@ -1,9 +1,10 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Reactor.Core;
 using Reactor.Net.Endpoints.Internal;
 using Reactor.Net.Tls;
+using Reactor.Time;
 
 namespace Reactor.Net.Endpoints;
 

@@ -1,4 +1,5 @@
 using Reactor.Net.Endpoints.Internal;
+using Reactor.Net.Unix;
 
 namespace Reactor.Net.Endpoints;
 

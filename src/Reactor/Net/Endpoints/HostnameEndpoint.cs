@@ -1,10 +1,12 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Net.Endpoints.Internal;
 using Reactor.Net.Resolution;
 using Reactor.Protocols;
+using Reactor.Time;
 
 namespace Reactor.Net.Endpoints;
 

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Reactor.Core;
 using Reactor.Defer;
-using Reactor.Net.Tls;
 using Reactor.Net.Tls.Internal;
+using Reactor.Net.Tls;
 using Reactor.Protocols;
+using Reactor.Time;
 
 namespace Reactor.Net.Endpoints;
 

@@ -1,5 +1,6 @@
 using Reactor.Defer;
 using Reactor.Net.Endpoints.Internal;
+using Reactor.Net.Unix;
 using Reactor.Protocols;
 
 namespace Reactor.Net.Endpoints;

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Reactor.Errors;
 using Reactor.Native;
 
 namespace Reactor.Net.Internal;

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging;
-using Reactor.Core;
 using Reactor.Core.Internal;
+using Reactor.Core;
 using Reactor.Native;
+using Reactor.Time;
 
 namespace Reactor.Net.Internal;
 

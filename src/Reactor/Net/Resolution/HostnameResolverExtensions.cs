@@ -1,7 +1,9 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
+using Reactor.Time;
 
 namespace Reactor.Net.Resolution;
 

@@ -1,6 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Reactor.Defer;
+using Reactor.Errors;
 
 namespace Reactor.Net.Resolution;
 

@@ -1,9 +1,10 @@
-using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
+using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
 
 namespace Reactor.Net.Resolution;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using Reactor.Errors;
 using Reactor.Native;
 using Reactor.Net.Internal;
 using Reactor.Protocols;

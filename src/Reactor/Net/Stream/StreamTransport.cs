@@ -1,9 +1,10 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Microsoft.Extensions.Logging;
-using Reactor.Core;
 using Reactor.Core.Internal;
+using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Native;
 using Reactor.Net.Internal;
 using Reactor.Protocols;

@@ -1,10 +1,12 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Native;
 using Reactor.Net.Internal;
 using Reactor.Selectors;
+using Reactor.Time;
 
 namespace Reactor.Net.Tcp;
 

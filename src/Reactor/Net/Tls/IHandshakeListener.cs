@@ -1,3 +1,5 @@
+using Reactor.Errors;
+
 namespace Reactor.Net.Tls;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using Reactor.Errors;
 using Reactor.Protocols;
 
 namespace Reactor.Net.Tls;

@@ -1,10 +1,11 @@
-using Microsoft.Extensions.Logging;
+using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Net.Tls.Internal;
 using Reactor.Protocols;
-using System.Net;
+using Reactor.Time;
 
 namespace Reactor.Net.Tls;
 
@@ -65,13 +66,13 @@ public sealed class TlsClientFactory : ClientFactory
     public override void StopFactory() => _wrapped.DoStop();
 
     /// <inheritdoc/>
-    public override void StartedConnecting(Net.IConnector connector) => _wrapped.StartedConnecting(connector);
+    public override void StartedConnecting(IConnector connector) => _wrapped.StartedConnecting(connector);
 
     /// <inheritdoc/>
-    public override void ClientConnectionFailed(Net.IConnector connector, Failure reason) => _wrapped.ClientConnectionFailed(connector, reason);
+    public override void ClientConnectionFailed(IConnector connector, Failure reason) => _wrapped.ClientConnectionFailed(connector, reason);
 
     /// <summary>Passes the loss on, with the TLS-level reason when the TLS layer had one.</summary>
-    public override void ClientConnectionLost(Net.IConnector connector, Failure reason)
+    public override void ClientConnectionLost(IConnector connector, Failure reason)
     {
         var layer = _current;
         _current = null;

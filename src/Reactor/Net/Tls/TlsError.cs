@@ -1,4 +1,5 @@
 using System.Net.Security;
+using Reactor.Errors;
 
 namespace Reactor.Net.Tls;
 

@@ -1,9 +1,10 @@
 using System.Net;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Reactor.Core;
 using Reactor.Net.Tls.Internal;
 using Reactor.Protocols;
+using Reactor.Time;
 
 namespace Reactor.Net.Tls;
 

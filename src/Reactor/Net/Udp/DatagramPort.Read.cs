@@ -1,8 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Reactor.Native;
+using Reactor.Protocols;
 
-namespace Reactor.Net;
+namespace Reactor.Net.Udp;
 
 public abstract unsafe partial class DatagramPort
 {

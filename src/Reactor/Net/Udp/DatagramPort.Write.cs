@@ -1,7 +1,8 @@
 using System.Net;
+using Reactor.Errors;
 using Reactor.Native;
 
-namespace Reactor.Net;
+namespace Reactor.Net.Udp;
 
 public abstract unsafe partial class DatagramPort
 {

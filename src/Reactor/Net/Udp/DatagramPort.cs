@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
@@ -7,9 +7,10 @@ using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Native;
 using Reactor.Net.Internal;
+using Reactor.Protocols.Datagram;
 using Reactor.Protocols;
 
-namespace Reactor.Net;
+namespace Reactor.Net.Udp;
 
 /// <summary>
 /// A datagram socket driven by the reactor, shared by UDP and UNIX datagram ports (Twisted's

@@ -1,6 +1,7 @@
+using Reactor.Errors;
 using Reactor.Protocols;
 
-namespace Reactor.Net;
+namespace Reactor.Net.Udp;
 
 /// <summary>Listening for UDP datagrams (Twisted's <c>IReactorUDP</c>).</summary>
 public interface IReactorUdp

@@ -1,8 +1,9 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Reactor.Defer;
+using Reactor.Errors;
 
-namespace Reactor.Net;
+namespace Reactor.Net.Udp;
 
 // IP multicast (Twisted's MulticastMixin), for IPv4 and IPv6. The options go through the
 // socket's own setters: they run once per call, never per datagram, and the BCL already knows

@@ -1,11 +1,13 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using Reactor.Errors;
 using Reactor.Native;
 using Reactor.Net.Internal;
 using Reactor.Net.Udp;
+using Reactor.Protocols.Datagram;
 using Reactor.Protocols;
 
-namespace Reactor.Net;
+namespace Reactor.Net.Udp;
 
 /// <summary>
 /// A UDP socket listening on a port (Twisted's <c>udp.Port</c> and <c>udp.MulticastPort</c>):

@@ -1,6 +1,7 @@
+using Reactor.Errors;
 using Reactor.Protocols;
 
-namespace Reactor.Net;
+namespace Reactor.Net.Unix;
 
 /// <summary>UNIX stream sockets (Twisted's <c>IReactorUNIX</c>).</summary>
 public interface IReactorUnix

@@ -1,6 +1,9 @@
+using Reactor.Errors;
+using Reactor.Net.Udp;
+using Reactor.Protocols.Datagram;
 using Reactor.Protocols;
 
-namespace Reactor.Net;
+namespace Reactor.Net.Unix;
 
 /// <summary>UNIX datagram sockets (Twisted's <c>IReactorUNIXDatagram</c>).</summary>
 public interface IReactorUnixDatagram

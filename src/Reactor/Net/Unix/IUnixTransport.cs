@@ -1,6 +1,6 @@
 using Reactor.Protocols;
 
-namespace Reactor.Net;
+namespace Reactor.Net.Unix;
 
 /// <summary>
 /// A UNIX stream connection (Twisted's <c>IUNIXTransport</c>): a stream transport that can also

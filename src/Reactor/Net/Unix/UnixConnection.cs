@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Reactor.Defer;
 using Reactor.Native;
 using Reactor.Net.Stream;
+using Reactor.Protocols;
 
 namespace Reactor.Net.Unix;
 

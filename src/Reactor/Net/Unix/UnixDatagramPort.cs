@@ -1,12 +1,15 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Native;
 using Reactor.Net.Internal;
+using Reactor.Net.Udp;
 using Reactor.Net.Unix;
+using Reactor.Protocols.Datagram;
 using Reactor.Protocols;
 
-namespace Reactor.Net;
+namespace Reactor.Net.Unix;
 
 /// <summary>
 /// A UNIX datagram socket (Twisted's <c>unix.DatagramPort</c> and <c>ConnectedDatagramPort</c>):

@@ -1,11 +1,13 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Native;
 using Reactor.Net.Internal;
 using Reactor.Protocols;
+using Reactor.Time;
 
 namespace Reactor.Net.Unix;
 

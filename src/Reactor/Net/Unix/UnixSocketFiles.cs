@@ -1,5 +1,6 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using Reactor.Errors;
 using Reactor.Native;
 using Reactor.Net.Internal;
 

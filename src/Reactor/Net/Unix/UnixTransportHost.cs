@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
-using Reactor.Core;
 using Reactor.Core.Internal;
+using Reactor.Core;
 using Reactor.Native;
 using Reactor.Net.Internal;
+using Reactor.Time;
 
 namespace Reactor.Net.Unix;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Reactor.Net;
+namespace Reactor.Net.Unix;
 
 /// <summary>
 /// The address of a UNIX socket that was never bound to a path: a client's own end, or the sender

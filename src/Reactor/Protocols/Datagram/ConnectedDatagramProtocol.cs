@@ -1,7 +1,7 @@
 using System.Net;
 using Reactor.Defer;
 
-namespace Reactor.Protocols;
+namespace Reactor.Protocols.Datagram;
 
 /// <summary>
 /// A datagram protocol for a socket connected to one peer, such as

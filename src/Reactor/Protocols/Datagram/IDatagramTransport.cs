@@ -1,7 +1,8 @@
 using System.Net;
 using Reactor.Defer;
+using Reactor.Errors;
 
-namespace Reactor.Protocols;
+namespace Reactor.Protocols.Datagram;
 
 /// <summary>
 /// A datagram socket as its protocol sees it: UDP, or a UNIX datagram socket (Twisted's

@@ -1,7 +1,8 @@
 using System.Net;
 using Reactor.Defer;
+using Reactor.Errors;
 
-namespace Reactor.Protocols;
+namespace Reactor.Protocols.Datagram;
 
 /// <summary>A UDP socket that takes part in IP multicast (Twisted's <c>IMulticastTransport</c>), IPv4 and IPv6.</summary>
 public interface IMulticastTransport : IUdpTransport

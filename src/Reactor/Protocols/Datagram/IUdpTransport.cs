@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Reactor.Protocols;
+namespace Reactor.Protocols.Datagram;
 
 /// <summary>A UDP socket as its protocol sees it (Twisted's <c>IUDPTransport</c>).</summary>
 public interface IUdpTransport : IDatagramTransport

@@ -1,7 +1,8 @@
 using System.IO.Pipelines;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Reactor.Defer;
+using Reactor.Errors;
 
 namespace Reactor.Protocols.Pipelines;
 

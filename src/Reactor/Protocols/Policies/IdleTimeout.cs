@@ -1,4 +1,6 @@
 using Reactor.Core;
+using Reactor.Errors;
+using Reactor.Time;
 
 namespace Reactor.Protocols.Policies;
 

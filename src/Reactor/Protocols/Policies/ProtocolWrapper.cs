@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using Reactor.Defer;
+using Reactor.Errors;
 
 namespace Reactor.Protocols.Policies;
 

@@ -1,7 +1,8 @@
 using System.Net;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Reactor.Core;
+using Reactor.Time;
 
 namespace Reactor.Protocols.Policies;
 

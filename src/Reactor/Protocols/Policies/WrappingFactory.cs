@@ -1,6 +1,5 @@
 using System.Net;
 using Reactor.Defer;
-using Reactor.Net;
 
 namespace Reactor.Protocols.Policies;
 

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Reactor.Core;
 using Reactor.Docs.Samples.Guides.Protocols;
+using Reactor.Errors;
 using Reactor.Testing;
 
 namespace Reactor.Tests.Docs.Guides;

@@ -1,13 +1,16 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Runtime.Versioning;
 using System.Text;
 using Reactor.Core;
 using Reactor.Native;
+using Reactor.Net.Udp;
+using Reactor.Net.Unix;
 using Reactor.Net;
 using Reactor.Protocols;
 using Reactor.Tests.Core;
-using static Reactor.Tests.Net.DatagramTestKit;
+using Reactor.Tests.Net.Udp;
+using static Reactor.Tests.Net.Udp.DatagramTestKit;
 
 namespace Reactor.Tests.Net.Adoption;
 

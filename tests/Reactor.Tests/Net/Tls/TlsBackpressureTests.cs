@@ -1,4 +1,5 @@
 using System.Text;
+using Reactor.Errors;
 using Reactor.Protocols;
 using Reactor.Tests.Net.Tls.Support;
 
@@ -125,7 +126,7 @@ public sealed class TlsBackpressureTests
 
     private static TlsPair Connect(BulkSender sender, out SlowReader reader)
     {
-        var clock = new Reactor.Core.Clock();
+        var clock = new Reactor.Time.Clock();
         reader = new SlowReader(clock);
         return TlsPair.Connect(sender, reader, clock: clock);
     }

@@ -1,12 +1,14 @@
 using System.Text;
 using Reactor.Core;
 using Reactor.Defer;
-using Reactor.Net.Tls;
+using Reactor.Errors;
 using Reactor.Net.Tls.Internal;
+using Reactor.Net.Tls;
 using Reactor.Protocols;
 using Reactor.Testing;
 using Reactor.Tests.Core;
 using Reactor.Tests.Net.Tls.Support;
+using Reactor.Time;
 
 namespace Reactor.Tests.Net.Tls;
 
@@ -255,6 +257,6 @@ public sealed class TlsCloseTests
 
         public Failure? LostReason { get; private set; }
 
-        public override void ClientConnectionLost(Reactor.Net.IConnector connector, Failure reason) => LostReason = reason;
+        public override void ClientConnectionLost(Reactor.Protocols.IConnector connector, Failure reason) => LostReason = reason;
     }
 }

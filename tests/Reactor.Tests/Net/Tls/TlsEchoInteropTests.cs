@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Reactor.Protocols;
+using Reactor.Tests.Infrastructure;
 using Reactor.Tests.Net.Tls.Support;
 
 namespace Reactor.Tests.Net.Tls;

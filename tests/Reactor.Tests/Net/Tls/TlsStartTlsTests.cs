@@ -1,9 +1,11 @@
 using System.Text;
 using Reactor.Core;
+using Reactor.Errors;
 using Reactor.Net.Tls;
 using Reactor.Protocols;
 using Reactor.Testing;
 using Reactor.Tests.Net.Tls.Support;
+using Reactor.Time;
 
 namespace Reactor.Tests.Net.Tls;
 

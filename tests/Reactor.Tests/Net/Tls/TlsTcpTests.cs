@@ -1,10 +1,11 @@
-using System.Net;
 using System.Net.Security;
+using System.Net;
 using System.Text;
 using Reactor.Core;
-using Reactor.Net;
-using Reactor.Net.Tls;
+using Reactor.Errors;
 using Reactor.Net.Tls.Internal;
+using Reactor.Net.Tls;
+using Reactor.Net;
 using Reactor.Protocols;
 using Reactor.Tests.Core;
 using Reactor.Tests.Net.Tls.Support;

@@ -1,7 +1,8 @@
 using Reactor.Core;
-using Reactor.Net;
+using Reactor.Errors;
 using Reactor.Net.Tls;
 using Reactor.Net.Unix;
+using Reactor.Net;
 using Reactor.Protocols;
 using Reactor.Tests.Core;
 using Reactor.Tests.Net.Tls.Support;

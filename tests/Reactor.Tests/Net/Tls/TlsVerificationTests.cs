@@ -1,4 +1,5 @@
 using System.Net.Security;
+using Reactor.Errors;
 using Reactor.Net.Tls;
 using Reactor.Tests.Net.Tls.Support;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Reactor.Core;
 using Reactor.Net;
-using static Reactor.Tests.Net.DatagramTestKit;
+using static Reactor.Tests.Net.Udp.DatagramTestKit;
 
 namespace Reactor.Tests.Net.Udp;
 

@@ -5,7 +5,7 @@ using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Protocols;
 
-namespace Reactor.Tests.Net;
+namespace Reactor.Tests.Net.Udp;
 
 /// <summary>Helpers for the UDP and UNIX-socket tests: a reactor with a capturing logger, bounded runs.</summary>
 internal static class DatagramTestKit

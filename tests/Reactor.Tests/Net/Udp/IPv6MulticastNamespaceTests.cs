@@ -3,7 +3,8 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Reactor.Core;
 using Reactor.Net;
-using static Reactor.Tests.Net.DatagramTestKit;
+using Reactor.Tests.Infrastructure;
+using static Reactor.Tests.Net.Udp.DatagramTestKit;
 
 namespace Reactor.Tests.Net.Udp;
 

@@ -1,3 +1,5 @@
+using Reactor.Tests.Infrastructure;
+
 namespace Reactor.Tests.Net.Udp;
 
 /// <summary>The UdpEcho example, run as a program and driven by socat and Python (../shared/EXAMPLES.md).</summary>

@@ -3,7 +3,7 @@ using System.Net;
 using Reactor.Core;
 using Reactor.Net;
 using Reactor.Protocols;
-using static Reactor.Tests.Net.DatagramTestKit;
+using static Reactor.Tests.Net.Udp.DatagramTestKit;
 
 namespace Reactor.Tests.Net.Udp;
 

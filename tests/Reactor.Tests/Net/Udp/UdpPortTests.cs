@@ -1,10 +1,12 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Reactor.Core;
+using Reactor.Errors;
+using Reactor.Net.Udp;
 using Reactor.Net;
 using Reactor.Protocols;
-using static Reactor.Tests.Net.DatagramTestKit;
+using static Reactor.Tests.Net.Udp.DatagramTestKit;
 
 namespace Reactor.Tests.Net.Udp;
 

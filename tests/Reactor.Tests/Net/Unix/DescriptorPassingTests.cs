@@ -3,9 +3,11 @@ using System.Runtime.Versioning;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 using Reactor.Core;
+using Reactor.Net.Unix;
 using Reactor.Net;
 using Reactor.Protocols;
-using static Reactor.Tests.Net.DatagramTestKit;
+using Reactor.Tests.Infrastructure;
+using static Reactor.Tests.Net.Udp.DatagramTestKit;
 
 namespace Reactor.Tests.Net.Unix;
 

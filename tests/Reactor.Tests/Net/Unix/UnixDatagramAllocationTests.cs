@@ -2,7 +2,7 @@ using System.Net;
 using System.Runtime.Versioning;
 using Reactor.Protocols;
 using Reactor.Tests.Net;
-using static Reactor.Tests.Net.DatagramTestKit;
+using static Reactor.Tests.Net.Udp.DatagramTestKit;
 
 namespace Reactor.Tests.Net.Unix;
 

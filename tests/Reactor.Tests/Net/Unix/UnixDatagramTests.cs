@@ -1,12 +1,16 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Runtime.Versioning;
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
+using Reactor.Net.Unix;
 using Reactor.Net;
+using Reactor.Protocols.Datagram;
 using Reactor.Protocols;
+using Reactor.Tests.Net.Udp;
 using Reactor.Tests.Net;
-using static Reactor.Tests.Net.DatagramTestKit;
+using static Reactor.Tests.Net.Udp.DatagramTestKit;
 
 namespace Reactor.Tests.Net.Unix;
 

@@ -1,4 +1,6 @@
 using System.Runtime.Versioning;
+using Reactor.Tests.Infrastructure;
+using Reactor.Tests.Net.Udp;
 using Reactor.Tests.Net;
 
 namespace Reactor.Tests.Net.Unix;

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Runtime.Versioning;
 using Reactor.Core;
+using Reactor.Errors;
 using Reactor.Net;
 using Reactor.Protocols;
-using static Reactor.Tests.Net.DatagramTestKit;
+using static Reactor.Tests.Net.Udp.DatagramTestKit;
 
 namespace Reactor.Tests.Net.Unix;
 

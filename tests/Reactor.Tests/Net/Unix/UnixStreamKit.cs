@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using Reactor.Defer;
+using Reactor.Errors;
+using Reactor.Net.Unix;
 using Reactor.Net;
 using Reactor.Protocols;
 

@@ -1,12 +1,13 @@
 using System.Net.Sockets;
 using System.Runtime.Versioning;
 using Reactor.Core;
+using Reactor.Errors;
 using Reactor.Native;
 using Reactor.Net.Internal;
 using Reactor.Net.Unix;
 using Reactor.Net;
 using Reactor.Protocols;
-using static Reactor.Tests.Net.DatagramTestKit;
+using static Reactor.Tests.Net.Udp.DatagramTestKit;
 
 namespace Reactor.Tests.Net.Unix;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Protocols.Interop;
 

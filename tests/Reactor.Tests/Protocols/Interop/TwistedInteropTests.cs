@@ -5,8 +5,9 @@ using System.Text;
 using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Net;
-using Reactor.Protocols;
 using Reactor.Protocols.Basic;
+using Reactor.Protocols;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Protocols.Interop;
 

@@ -4,8 +4,9 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Reactor.Core;
 using Reactor.Defer;
-using Reactor.Protocols;
+using Reactor.Errors;
 using Reactor.Protocols.Pipelines;
+using Reactor.Protocols;
 using Reactor.Testing;
 using Reactor.Tests.Testing;
 

@@ -1,5 +1,6 @@
 using Reactor.Core;
 using Reactor.Protocols.Policies;
+using Reactor.Time;
 
 namespace Reactor.Tests.Protocols.Policies;
 

@@ -1,7 +1,8 @@
 using Reactor.Core;
-using Reactor.Protocols;
 using Reactor.Protocols.Policies;
+using Reactor.Protocols;
 using Reactor.Testing;
+using Reactor.Time;
 using static Reactor.Tests.Protocols.Policies.PolicyTestSupport;
 
 namespace Reactor.Tests.Protocols.Policies;

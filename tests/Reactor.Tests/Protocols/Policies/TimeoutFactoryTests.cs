@@ -1,5 +1,6 @@
 using Reactor.Core;
 using Reactor.Protocols.Policies;
+using Reactor.Time;
 using static Reactor.Tests.Protocols.Policies.PolicyTestSupport;
 
 namespace Reactor.Tests.Protocols.Policies;

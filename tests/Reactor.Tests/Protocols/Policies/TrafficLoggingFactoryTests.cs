@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Reactor.Errors;
 using Reactor.Protocols.Policies;
 using static Reactor.Tests.Protocols.Policies.PolicyTestSupport;
 

@@ -1,6 +1,7 @@
 using System.Net;
-using Reactor.Protocols;
+using Reactor.Errors;
 using Reactor.Protocols.Policies;
+using Reactor.Protocols;
 using Reactor.Testing;
 using Reactor.Tests.Testing;
 using static Reactor.Tests.Protocols.Policies.PolicyTestSupport;

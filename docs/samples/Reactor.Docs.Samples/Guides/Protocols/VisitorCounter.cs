@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Net;
 using Reactor.Protocols;
 

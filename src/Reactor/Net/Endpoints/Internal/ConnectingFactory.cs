@@ -1,5 +1,6 @@
 using System.Net;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Protocols;
 
 namespace Reactor.Net.Endpoints.Internal;

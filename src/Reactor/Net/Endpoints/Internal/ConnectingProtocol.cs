@@ -1,4 +1,5 @@
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Protocols;
 
 namespace Reactor.Net.Endpoints.Internal;

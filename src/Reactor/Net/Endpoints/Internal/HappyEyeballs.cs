@@ -1,8 +1,10 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Protocols;
+using Reactor.Time;
 
 namespace Reactor.Net.Endpoints.Internal;
 

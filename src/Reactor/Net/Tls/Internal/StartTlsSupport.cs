@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Reactor.Core;
 using Reactor.Protocols;
+using Reactor.Time;
 
 namespace Reactor.Net.Tls.Internal;
 

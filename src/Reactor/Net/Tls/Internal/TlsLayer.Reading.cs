@@ -1,5 +1,6 @@
 using System.Buffers;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Protocols;
 
 namespace Reactor.Net.Tls.Internal;
@@ -43,10 +44,10 @@ internal sealed partial class TlsLayer
         // The reactor's pooled timers keep a pause/resume cycle free of allocation.
         switch (_clock)
         {
-            case Reactor.Core.ReactorLoop loop:
+            case ReactorLoop loop:
                 loop.CallLater(TimeSpan.Zero, static (TlsLayer layer) => layer.RunScheduledPump(), this);
                 break;
-            case Reactor.Core.Clock clock:
+            case Reactor.Time.Clock clock:
                 clock.CallLater(TimeSpan.Zero, static (TlsLayer layer) => layer.RunScheduledPump(), this);
                 break;
             default:

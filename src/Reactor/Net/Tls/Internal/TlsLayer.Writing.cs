@@ -2,6 +2,8 @@ using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Errors;
+using Reactor.Time;
 
 namespace Reactor.Net.Tls.Internal;
 

@@ -74,9 +74,9 @@ internal sealed class BulkSender : TlsRecorder, IPushProducer
 /// </summary>
 internal sealed class SlowReader : TlsRecorder
 {
-    private readonly Reactor.Core.IReactorTime _clock;
+    private readonly Reactor.Time.IReactorTime _clock;
 
-    public SlowReader(Reactor.Core.IReactorTime clock) => _clock = clock;
+    public SlowReader(Reactor.Time.IReactorTime clock) => _clock = clock;
 
     public TimeSpan ResumeAfter { get; init; } = TimeSpan.FromMilliseconds(1);
     public long Count { get; private set; }

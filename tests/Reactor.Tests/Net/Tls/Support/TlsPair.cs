@@ -1,10 +1,11 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Reactor.Core;
-using Reactor.Net.Tls;
 using Reactor.Net.Tls.Internal;
+using Reactor.Net.Tls;
 using Reactor.Protocols;
 using Reactor.Testing;
+using Reactor.Time;
 
 namespace Reactor.Tests.Net.Tls.Support;
 

@@ -1,5 +1,7 @@
 using System.Text;
+using Reactor.Core.Threading;
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Net.Tls;
 using Reactor.Protocols;
 

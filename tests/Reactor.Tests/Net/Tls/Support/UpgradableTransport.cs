@@ -3,10 +3,12 @@ using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reactor.Core;
 using Reactor.Defer;
-using Reactor.Net.Tls;
+using Reactor.Errors;
 using Reactor.Net.Tls.Internal;
+using Reactor.Net.Tls;
 using Reactor.Protocols;
 using Reactor.Testing;
+using Reactor.Time;
 
 namespace Reactor.Tests.Net.Tls.Support;
 

@@ -1,0 +1,221 @@
+using System.Runtime.InteropServices;
+using Reactor.Core.Internal;
+using Reactor.Core;
+using Reactor.Defer;
+using Reactor.Errors;
+using Reactor.Native;
+
+namespace Reactor;
+
+public sealed partial class ReactorLoop
+{
+    private bool _started;        // Run is looping
+    private bool _running;        // from during-startup until stop/crash
+    private bool _stopRequested;  // Stop was called; shutdown fires at the end of the next pass
+    private bool _stopping;       // from Stop until the shutdown event has fired
+    private bool _iterating;      // an iteration is on the stack (re-entrancy guard)
+
+    /// <inheritdoc/>
+    public bool Running => _running;
+
+    /// <inheritdoc/>
+    public void Run()
+    {
+        ThrowIfDisposed();
+        if (_started || _iterating) throw new ReactorStateError("The reactor is already running.");
+        var previousContext = EnterReactorThread();
+        _started = true;
+        _stopping = false;
+        _stopRequested = false;
+        var signalHandlers = _installSignalHandlers ?? MainThread.IsCurrent() ? RegisterSignalHandlers() : null;
+        try
+        {
+            // Running is set at the start of during-startup (Twisted's _reallyStartRunning):
+            // before-startup triggers see Running == false, during and after see true.
+            FireSystemEvent(SystemEvent.Startup);
+            while (_started)
+            {
+                try
+                {
+                    IterateOnce(null);
+                }
+                catch (Exception ex)
+                {
+                    CoreLog.MainLoopFailed(Logger, ex);
+                }
+            }
+        }
+        finally
+        {
+            _started = false;
+            _running = false;
+            if (signalHandlers is not null) foreach (var handler in signalHandlers) handler.Dispose();
+            SynchronizationContext.SetSynchronizationContext(previousContext);
+        }
+    }
+
+    /// <summary>SIGINT / SIGTERM stop the reactor gracefully (the signal arrives on another thread: hand it over).</summary>
+    private PosixSignalRegistration[] RegisterSignalHandlers()
+    {
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true; // we shut down ourselves, with triggers
+            CallFromThread(() =>
+            {
+                if (_started && !_stopping) Stop();
+            });
+        }
+        return
+        [
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal),
+        ];
+    }
+
+    /// <inheritdoc/>
+    public void Stop()
+    {
+        if (!IsInReactorThread)
+        {
+            // Flags belong to the loop thread; hand the request over.
+            CallFromThread(() =>
+            {
+                if (_started && !_stopping) Stop();
+            });
+            return;
+        }
+        if (!_started || _stopping) throw new ReactorStateError("Can't stop a reactor that isn't running.");
+        _stopping = true;
+        _stopRequested = true;
+    }
+
+    /// <inheritdoc/>
+    public void Crash()
+    {
+        _started = false;
+        _running = false;
+    }
+
+    /// <inheritdoc/>
+    public void Iterate(TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        ThrowIfDisposed();
+        if (_iterating) throw new ReactorStateError("Iterate cannot be called from inside the loop.");
+        if (_started && !IsInReactorThread) throw new ReactorStateError("The reactor is running on another thread.");
+        var previousContext = EnterReactorThread();
+        try
+        {
+            IterateOnce(timeout);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previousContext);
+        }
+    }
+
+    /// <inheritdoc/>
+    public SystemEventTrigger? CallWhenRunning(Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        if (_running)
+        {
+            action();
+            return null;
+        }
+        return _triggers.Add(TriggerPhase.After, SystemEvent.Startup, action);
+    }
+
+    /// <inheritdoc/>
+    public SystemEventTrigger AddSystemEventTrigger(TriggerPhase phase, SystemEvent systemEvent, Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return _triggers.Add(phase, systemEvent, action);
+    }
+
+    /// <inheritdoc/>
+    public SystemEventTrigger AddSystemEventTrigger(TriggerPhase phase, SystemEvent systemEvent, Func<Deferred<object?>?> trigger)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        return _triggers.Add(phase, systemEvent, trigger);
+    }
+
+    /// <inheritdoc/>
+    public void RemoveSystemEventTrigger(SystemEventTrigger trigger) => _triggers.Remove(trigger);
+
+    /// <inheritdoc/>
+    public void FireSystemEvent(SystemEvent systemEvent)
+    {
+        switch (systemEvent)
+        {
+            case SystemEvent.Startup:
+                _triggers[systemEvent].Fire(() => _running = true);
+                break;
+            case SystemEvent.Shutdown:
+                _triggers[systemEvent].Fire(ShutDownNow);
+                break;
+            default:
+                _triggers[systemEvent].Fire();
+                break;
+        }
+    }
+
+    /// <summary>The reactor's own during-shutdown work (Twisted's crash + disconnectAll triggers).</summary>
+    private void ShutDownNow()
+    {
+        Crash();
+        DisconnectAll();
+    }
+
+    private SynchronizationContext? EnterReactorThread()
+    {
+        Volatile.Write(ref _threadId, Environment.CurrentManagedThreadId);
+        var previous = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(_synchronizationContext);
+        return previous;
+    }
+
+    /// <summary>One iteration; <paramref name="maxWait"/> bounds the selector wait (null: no bound).</summary>
+    private void IterateOnce(TimeSpan? maxWait)
+    {
+        _iterating = true;
+        try
+        {
+            RunUntilCurrent();
+            FlushPending();
+
+            // Run's loop that has just crashed or shut down polls once and leaves: never block then.
+            TimeSpan? wait = maxWait is null && !_started ? TimeSpan.Zero : TimeUntilNextWork();
+            if (maxWait is { } bound && (wait is null || wait > bound)) wait = bound;
+
+            wait = PrepareToSleep(wait);
+            int n;
+            try
+            {
+                n = _selector.Wait(_events, wait);
+            }
+            finally
+            {
+                WokeUp();
+            }
+            for (int i = 0; i < n; i++) Dispatch(_events[i]);
+            FlushPending();
+        }
+        finally
+        {
+            _iterating = false;
+        }
+    }
+
+    /// <summary>Thread calls, then due timed calls, then the shutdown event if Stop was called (Twisted's runUntilCurrent).</summary>
+    private void RunUntilCurrent()
+    {
+        _threadCalls.RunPending(Logger);
+        _timers.RunDue();
+        if (_stopRequested)
+        {
+            _stopRequested = false;
+            FireSystemEvent(SystemEvent.Shutdown);
+        }
+    }
+}
