@@ -2,7 +2,7 @@ using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Net.Endpoints;
 using Reactor.Tests.Core;
-using Reactor.Tests.Endpoints;
+using Reactor.Tests.Net.Endpoints;
 using static Reactor.Tests.Defer.DeferredAssert;
 
 namespace Reactor.Tests.Defer;
@@ -91,7 +91,7 @@ public class CancellationTokenTests
         bool failedAtOnce = false;
         reactor.CallWhenRunning(() =>
         {
-            d = Reactor.Core.Threads.DeferToThread(reactor, token =>
+            d = Reactor.Core.Threading.Threads.DeferToThread(reactor, token =>
             {
                 started.Set();
                 if (token.WaitHandle.WaitOne(LoopTestKit.Deadline)) workSawCancel.Set();

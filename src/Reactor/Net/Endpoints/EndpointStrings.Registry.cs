@@ -1,3 +1,5 @@
+using Reactor.Net.Unix;
+
 namespace Reactor.Net.Endpoints;
 
 /// <summary>

@@ -1,10 +1,10 @@
 using Reactor.Defer;
+using Reactor.Errors;
 using Reactor.Net;
 using Reactor.Net.Endpoints;
 using Reactor.Protocols;
-using static Reactor.Tests.Resolution.DeferredResults;
 
-namespace Reactor.Tests.Endpoints;
+namespace Reactor.Tests.Net.Endpoints;
 
 /// <summary>
 /// The public parser registry (Twisted's string-parser plugins; twisted.internet.test.test_endpoints

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
-namespace Reactor.Core;
+namespace Reactor;
 
 public sealed partial class ReactorLoop
 {
