@@ -56,6 +56,8 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
             throw new ArgumentOutOfRangeException(nameof(options), options.ReadBufferSize, "ReadBufferSize must be positive.");
         if (options.MaxEventsPerWait <= 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxEventsPerWait, "MaxEventsPerWait must be positive.");
+        options.ValidateHardening();
+        Options = options;
 
         Logger = options.Logger
             ?? options.LoggerFactory?.CreateLogger("Reactor.Core.ReactorLoop")
@@ -63,7 +65,7 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
         // "Unhandled error in Deferred" reports go to stderr until someone gives Deferred a logger:
         // the first reactor created with a logger of the user's lends it, unless the user already set one.
         if (Logger is not StandardErrorLogger && Deferred.Logger is StandardErrorLogger) Deferred.Logger = Logger;
-        _selector = options.SelectorFactory?.Invoke() ?? SelectorFactory.Create(options.Selector);
+        _selector = options.SelectorFactory?.Invoke() ?? SelectorFactory.CreateLogged(options.Selector, Logger);
         // Pinned: the selector and the transports hand these to the kernel on every call.
         _events = GC.AllocateArray<SelectorEvent>(options.MaxEventsPerWait, pinned: true);
         ReadBuffer = GC.AllocateUninitializedArray<byte>(options.ReadBufferSize, pinned: true);
@@ -87,6 +89,9 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
         }
         return new(options ?? new ReactorOptions());
     }
+
+    /// <summary>The options this reactor was created with.</summary>
+    internal ReactorOptions Options { get; }
 
     /// <summary>The logger of this reactor; transports log through it too.</summary>
     public ILogger Logger { get; }

@@ -61,6 +61,12 @@ public enum SelectorKind
 
     /// <summary>POSIX select(2): portable, limited to descriptors below FD_SETSIZE.</summary>
     Select,
+
+    /// <summary>
+    /// Linux io_uring (named <c>io_uring</c>): feature-detected; where the kernel refuses it the
+    /// reactor falls back to epoll and logs why.
+    /// </summary>
+    IoUring,
 }
 
 /// <summary>

@@ -48,6 +48,9 @@ internal interface ITransportHost : IReactorFDSet, IReactorTime, IReactorFromThr
     /// </summary>
     Resolution.IHostnameResolver? NameResolver => null;
 
+    /// <summary>The limits new transports start with (water marks, TLS handshake and close timeouts).</summary>
+    TransportLimits Limits => TransportLimits.Default;
+
     /// <summary>The readiness event being dispatched to the caller (events and carried errno); default outside a dispatch.</summary>
     Selectors.SelectorEvent CurrentReadiness => default;
 

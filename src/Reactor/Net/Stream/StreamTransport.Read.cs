@@ -97,7 +97,7 @@ internal abstract partial class StreamTransport
         }
         if (!_connected || !_pausedByProtocol) return;
         _pausedByProtocol = false;
-        if (!_disconnecting && !_aborting && !_readClosed) StartReading();
+        if (MayRead) StartReading();
     }
 
     /// <summary>Closes the connection (the transport as a producer that is told to stop).</summary>

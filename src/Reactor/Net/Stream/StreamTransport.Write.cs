@@ -62,6 +62,7 @@ internal abstract partial class StreamTransport
             if (!_writing) RequestFlush();
         }
         PauseProducerIfOverHighWater();
+        StopReadingIfOverHighWater();
     }
 
     /// <summary>Queues every segment of <paramref name="data"/>, in order.</summary>
@@ -170,6 +171,7 @@ internal abstract partial class StreamTransport
     {
         var error = SendOutput();
         if (error is not null) return error;
+        ResumeReadingIfDrained();
 
         if (_producer is not null && _output.Length <= LowWaterMark && (!_streaming || _producerPaused))
         {

@@ -60,6 +60,9 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
         Syscalls = host.Syscalls;
         _fd = fd;
         WriteThroughThreshold = DefaultWriteThroughThreshold;
+        var limits = host.Limits;
+        _highWaterMark = limits.HighWaterMark;
+        _lowWaterMark = limits.LowWaterMark;
     }
 
     /// <summary>

@@ -29,6 +29,9 @@ internal sealed class UnixTransportHost(ITransportHost reactor) : ITransportHost
     public ILogger Logger => reactor.Logger;
 
     /// <inheritdoc/>
+    public TransportLimits Limits => reactor.Limits;
+
+    /// <inheritdoc/>
     public void RequestFlush(IFlushable target) => reactor.RequestFlush(target);
 
     public Selectors.SelectorEvent CurrentReadiness => reactor.CurrentReadiness;

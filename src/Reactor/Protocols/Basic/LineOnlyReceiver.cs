@@ -11,7 +11,8 @@ namespace Reactor.Protocols.Basic;
 /// <remarks>
 /// Lines are split on <see cref="Delimiter"/> however the bytes are chunked; lines lying whole
 /// in a read are delivered without copying. A complete line longer than <see cref="MaxLength"/>,
-/// or an unterminated one longer than <see cref="MaxLength"/>, calls
+/// or unterminated data that cannot be such a line any more (longer than <see cref="MaxLength"/>
+/// plus a partial delimiter, so the verdict does not depend on how the stream was cut), calls
 /// <see cref="LineLengthExceeded"/> and drops everything buffered. Delivery stops once the
 /// transport is disconnecting.
 /// </remarks>
@@ -98,7 +99,11 @@ public abstract class LineOnlyReceiver : Protocol, IReceiveLoop
             // Checked before each line, as Twisted: lines after the one that closed are dropped.
             if (TransportOrNull?.Disconnecting == true) return;
             _buffer.CapacityLimit = _maxLength + _delimiter.Length;
-            switch (LineFraming.NextLine(_buffer, _delimiter, _maxLength, _maxLength + 1, out var line))
+            // An unterminated line may end with the first bytes of the delimiter: only MaxLength plus a
+            // whole delimiter without one is too long, so the verdict never depends on how the stream was
+            // cut (Twisted checks MaxLength + 1 here, and so rejects a line of exactly MaxLength bytes
+            // whose delimiter arrives in two reads; the chunking property test found it).
+            switch (LineFraming.NextLine(_buffer, _delimiter, _maxLength, _maxLength + _delimiter.Length, out var line))
             {
                 case LineScan.NeedMore:
                     return;

@@ -37,8 +37,25 @@ public class LineOnlyReceiverTests
         r.MakeConnection(t);
         r.DataReceived(B("12345"));
         Assert.That(t.Disconnecting, Is.False);
+        // Six bytes could still be five and the first byte of "\r\n"; seven cannot.
         r.DataReceived(B("6"));
+        Assert.That(t.Disconnecting, Is.False);
+        r.DataReceived(B("7"));
         Assert.That(t.Disconnecting, Is.True);
+    }
+
+    [Test]
+    public void ALineOfExactlyMaxLengthIsDeliveredWhenItsDelimiterArrivesInTwoReads()
+    {
+        // Found by ChunkingPropertyTests: MaxLength bytes plus the delimiter's first byte was
+        // judged too long before the second byte arrived, though the whole line fits.
+        var t = new StringTransport();
+        var r = new RecordingLineOnlyReceiver { MaxLength = 5 };
+        r.MakeConnection(t);
+        r.DataReceived(B("12345\r"));
+        r.DataReceived(B("\n"));
+        Assert.That(t.Disconnecting, Is.False);
+        Assert.That(r.Lines, Is.EqualTo(new[] { B("12345") }));
     }
 
     [Test]
