@@ -12,8 +12,8 @@ using Reactor;
 // The command line: System.CommandLine parses it, prints --help and reports usage errors.
 var port = new Option<int>("--port") { Description = "TCP port to listen on (client: to connect to); 0 picks a free port", DefaultValueFactory = _ => 8000 };
 var host = new Option<string>("--host") { Description = "address to listen on (client: to connect to); loopback only by default", DefaultValueFactory = _ => "127.0.0.1" };
-var selector = new Option<SelectorKind?>("--selector") { Description = "selector backend (default: REACTOR_SELECTOR, else the best for this OS)" };
-selector.AcceptOnlyFromAmong("epoll", "kqueue", "poll", "select");
+var selector = new Option<SelectorKind?>("--selector") { Description = "selector backend (default: REACTOR_SELECTOR, else the best for this OS)", CustomParser = r => SelectorFactory.Parse(r.Tokens[0].Value) };
+selector.AcceptOnlyFromAmong("epoll", "kqueue", "poll", "select", "io_uring");
 var listen = new Option<string?>("--listen") { Description = "a server endpoint string instead of --port/--host, e.g. unix:/tmp/echo.sock or tcp6:8000:interface=\\:\\:1" };
 var connect = new Option<string?>("--connect") { Description = "a client endpoint string instead of --host/--port, e.g. unix:/tmp/echo.sock or tls:localhost:8443" };
 

@@ -7,8 +7,8 @@ using Reactor.Selectors;
 using Reactor.Web.Client;
 
 var url = new Argument<string>("URL") { Description = "the http or https URL to fetch" };
-var selector = new Option<SelectorKind?>("--selector") { Description = "selector backend (default: REACTOR_SELECTOR, else the best for this OS)" };
-selector.AcceptOnlyFromAmong("epoll", "kqueue", "poll", "select");
+var selector = new Option<SelectorKind?>("--selector") { Description = "selector backend (default: REACTOR_SELECTOR, else the best for this OS)", CustomParser = r => SelectorFactory.Parse(r.Tokens[0].Value) };
+selector.AcceptOnlyFromAmong("epoll", "kqueue", "poll", "select", "io_uring");
 var follow = new Option<bool>("--follow") { Description = "follow redirects (at most 20)" };
 var timeout = new Option<double>("--timeout") { Description = "seconds allowed to connect, and to wait for the response head and for each piece of body", DefaultValueFactory = _ => 30 };
 var insecure = new Option<bool>("--insecure") { Description = "do not verify the server's TLS certificate (testing only)" };

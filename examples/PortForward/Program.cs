@@ -10,8 +10,8 @@ using Reactor;
 
 var port = new Option<int>("--port") { Description = "TCP port to listen on; 0 picks a free port", DefaultValueFactory = _ => 8002 };
 var host = new Option<string>("--host") { Description = "address to listen on; loopback only by default", DefaultValueFactory = _ => "127.0.0.1" };
-var selector = new Option<SelectorKind?>("--selector") { Description = "selector backend (default: REACTOR_SELECTOR, else the best for this OS)" };
-selector.AcceptOnlyFromAmong("epoll", "kqueue", "poll", "select");
+var selector = new Option<SelectorKind?>("--selector") { Description = "selector backend (default: REACTOR_SELECTOR, else the best for this OS)", CustomParser = r => SelectorFactory.Parse(r.Tokens[0].Value) };
+selector.AcceptOnlyFromAmong("epoll", "kqueue", "poll", "select", "io_uring");
 var target = new Option<DnsEndPoint>("--target")
 {
     Description = "HOST:PORT to forward to",

@@ -9,8 +9,8 @@ using Reactor;
 
 var port = new Option<int>("--port") { Description = "UDP port to listen on (client: to send to); 0 picks a free port", DefaultValueFactory = _ => 8000 };
 var host = new Option<string>("--host") { Description = "address to listen on (client: the IP address to send to); loopback only by default", DefaultValueFactory = _ => "127.0.0.1" };
-var selector = new Option<SelectorKind?>("--selector") { Description = "selector backend (default: REACTOR_SELECTOR, else the best for this OS)" };
-selector.AcceptOnlyFromAmong("epoll", "kqueue", "poll", "select");
+var selector = new Option<SelectorKind?>("--selector") { Description = "selector backend (default: REACTOR_SELECTOR, else the best for this OS)", CustomParser = r => SelectorFactory.Parse(r.Tokens[0].Value) };
+selector.AcceptOnlyFromAmong("epoll", "kqueue", "poll", "select", "io_uring");
 var timeout = new Option<double>("--timeout") { Description = "client: seconds to wait for missing replies after the end of input", DefaultValueFactory = _ => 2.0 };
 
 var server = new RootCommand(

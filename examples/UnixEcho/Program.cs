@@ -9,8 +9,8 @@ using Reactor;
 
 var defaultPath = Path.Combine(Path.GetTempPath(), "reactor-unixecho.sock");
 var path = new Option<string>("--path") { Description = "the socket path; '@name' is in the Linux abstract namespace", DefaultValueFactory = _ => defaultPath };
-var selector = new Option<SelectorKind?>("--selector") { Description = "selector backend (default: REACTOR_SELECTOR, else the best for this OS)" };
-selector.AcceptOnlyFromAmong("epoll", "kqueue", "poll", "select");
+var selector = new Option<SelectorKind?>("--selector") { Description = "selector backend (default: REACTOR_SELECTOR, else the best for this OS)", CustomParser = r => SelectorFactory.Parse(r.Tokens[0].Value) };
+selector.AcceptOnlyFromAmong("epoll", "kqueue", "poll", "select", "io_uring");
 
 var command = new RootCommand(
     "An echo server on a UNIX stream socket: every byte comes back; after the client's FIN it sends what is " +

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Reactor.Core.Internal;
 using Reactor.Core;
@@ -179,6 +180,8 @@ public sealed partial class ReactorLoop
     private void IterateOnce(TimeSpan? maxWait)
     {
         _iterating = true;
+        var timing = _coreInstruments.TimingIterations;
+        long started = timing ? Stopwatch.GetTimestamp() : 0, waited = 0;
         try
         {
             RunUntilCurrent();
@@ -190,6 +193,7 @@ public sealed partial class ReactorLoop
 
             wait = PrepareToSleep(wait);
             int n;
+            long waitStarted = timing ? Stopwatch.GetTimestamp() : 0;
             try
             {
                 n = _selector.Wait(_events, wait);
@@ -198,12 +202,14 @@ public sealed partial class ReactorLoop
             {
                 WokeUp();
             }
+            if (timing) waited = Stopwatch.GetTimestamp() - waitStarted;
             for (int i = 0; i < n; i++) Dispatch(_events[i]);
             FlushPending();
         }
         finally
         {
             _iterating = false;
+            if (timing) _coreInstruments.IterationDone(Stopwatch.GetTimestamp() - started - waited);
         }
     }
 

@@ -60,6 +60,8 @@ public sealed partial class ReactorLoop : IReactorTcp, ITransportHost
 
     byte[] ITransportHost.ReadBuffer => ReadBuffer;
 
+    NetInstruments ITransportHost.Instruments => NetInstruments;
+
     void ITransportHost.RequestFlush(IFlushable target) => RequestFlush(target);
 
     void ITransportHost.RemoveBeforeClose(IFileDescriptor descriptor) => RemoveBeforeClose(descriptor);

@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
 using Reactor.Core.Internal;
 using Reactor.Core;
 using Reactor.Defer;
+using Reactor.Net.Internal;
 using Reactor.Errors;
 using Reactor.Logging;
 using Reactor.Selectors;
@@ -47,6 +49,10 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
     private readonly ReactorSynchronizationContext _synchronizationContext;
     private readonly long _origin = Stopwatch.GetTimestamp();
     private readonly bool? _installSignalHandlers;
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+    private readonly ActivitySource _activities;
+    private readonly CoreInstruments _coreInstruments;
     private int _threadId;
     private bool _disposed;
 
@@ -74,6 +80,15 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
         _synchronizationContext = new ReactorSynchronizationContext(this);
         _threadId = Environment.CurrentManagedThreadId;
         _installSignalHandlers = options.InstallSignalHandlers;
+        // Metrics and traces: a Meter from the host's factory, or our own (never a static one, so
+        // each reactor, and each test, is measured apart).
+        _ownsMeter = options.MeterFactory is null;
+        _meter = options.MeterFactory?.Create(new MeterOptions(ReactorInstrumentation.MeterName) { Tags = options.MeterTags })
+            ?? new Meter(new MeterOptions(ReactorInstrumentation.MeterName) { Tags = options.MeterTags });
+        _activities = new ActivitySource(ReactorInstrumentation.ActivitySourceName);
+        _coreInstruments = new CoreInstruments(_meter, () => _threadCalls.PendingCount);
+        NetInstruments = new NetInstruments(_meter, _activities);
+        _timers.Lateness = _coreInstruments.TimerLateness;
     }
 
     /// <summary>Creates a reactor with its own selector (see <see cref="ReactorOptions.Selector"/>).</summary>
@@ -89,6 +104,12 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
         }
         return new(options ?? new ReactorOptions());
     }
+
+    /// <summary>This reactor's Meter (tests listen to it alone).</summary>
+    internal Meter Meter => _meter;
+
+    /// <summary>The network layer's instruments (connections, bytes, TLS, name resolution) on this reactor's Meter.</summary>
+    internal NetInstruments NetInstruments { get; }
 
     /// <summary>The options this reactor was created with.</summary>
     internal ReactorOptions Options { get; }
@@ -166,6 +187,8 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
         DisconnectAll();
         _disposed = true;
         _selector.Dispose();
+        _activities.Dispose();
+        if (_ownsMeter) _meter.Dispose();
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);

@@ -13,5 +13,5 @@ public sealed partial class ReactorOptions
     /// (a test runner's, or a second reactor's). True installs them on any thread; false never
     /// (the process keeps the runtime's default reaction, or handles signals itself).
     /// </remarks>
-    public bool? InstallSignalHandlers { get; init; }
+    public bool? InstallSignalHandlers { get; set; }
 }

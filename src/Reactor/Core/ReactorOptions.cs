@@ -14,25 +14,25 @@ public sealed partial class ReactorOptions
     /// variable (<c>epoll</c>, <c>kqueue</c>, <c>poll</c>, <c>select</c>) and otherwise picks the best
     /// backend for the OS.
     /// </summary>
-    public SelectorKind? Selector { get; init; }
+    public SelectorKind? Selector { get; set; }
 
     /// <summary>Where the reactor logs (it creates a logger named <c>Reactor.Core.ReactorLoop</c>). Ignored when <see cref="Logger"/> is set.</summary>
-    public ILoggerFactory? LoggerFactory { get; init; }
+    public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>
     /// The logger the reactor and its transports log through. Default: warnings and errors to
     /// standard error (pass <c>NullLogger.Instance</c> for silence, or set <see cref="LoggerFactory"/>).
     /// </summary>
-    public ILogger? Logger { get; init; }
+    public ILogger? Logger { get; set; }
 
     /// <summary>
     /// The size in bytes of the one read buffer every connection of this reactor reads into
     /// (the loop is single-threaded, so one buffer serves all). Default 64 KiB.
     /// </summary>
-    public int ReadBufferSize { get; init; } = DefaultReadBufferSize;
+    public int ReadBufferSize { get; set; } = DefaultReadBufferSize;
 
     /// <summary>The most readiness events one wait collects. Default 1024.</summary>
-    public int MaxEventsPerWait { get; init; } = 1024;
+    public int MaxEventsPerWait { get; set; } = 1024;
 
     /// <summary>Builds the selector instead of <see cref="Selector"/>: for tests that inject one.</summary>
     internal Func<ISelector>? SelectorFactory { get; init; }

@@ -61,15 +61,51 @@ public sealed class AcceptExhaustionTests(SelectorKind kind)
         port.StopListening();
     }
 
+    /// <summary>
+    /// EPERM (a firewall refused one client) and ECONNABORTED (a client gave up in the backlog) cost that
+    /// one client only: the accept loop goes on in the same burst and logs nothing. TCP and UNIX share the loop
+    /// (AcceptingPort), so this holds for both.
+    /// </summary>
+    [TestCase(1)]
+    [TestCase(103)]
+    public void AOneClientAcceptErrorIsSkippedAndTheNextClientIsAccepted(int linuxErrno)
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Ignore("The injected errno numbers are Linux's.");
+        var logger = new CapturingLogger();
+        using var reactor = NetTesting.CreateReactor(kind, logger);
+        var syscalls = new FailingAccept(LibcSyscalls.Instance) { FailOnceWith = new Errno(linuxErrno) };
+        var port = TcpPort.Listen((ITransportHost)reactor, Factory.For<EchoProtocol>(), new IPEndPoint(IPAddress.Loopback, 0), 128, syscalls);
+
+        var client = new RecordingProtocol { OnConnectionMade = p => p.Transport.Write("ping"u8) };
+        reactor.ConnectTcp("127.0.0.1", ((IPEndPoint)port.GetHost()).Port, new RecordingClientFactory(() => client));
+        reactor.RunUntil(() => client.Received.Length == 4, "the echo after the skipped accept error");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(syscalls.Failed, Is.EqualTo(1));
+            Assert.That(port.AcceptingPaused, Is.False);
+            Assert.That(logger.Entries.Any(e => e.Level >= LogLevel.Warning), Is.False, "a one-client error is not logged");
+        });
+        port.StopListening();
+    }
+
     /// <summary>The real kernel, except that accept(2) fails on demand.</summary>
     private sealed unsafe class FailingAccept(ISyscalls real) : ISyscalls
     {
         public Errno? FailWith;
+        public Errno? FailOnceWith;
         public int Failed;
         public int Accepted;
 
         public int Accept(int fd, byte* address, int* addressLength, out Errno errno)
         {
+            if (FailOnceWith is { } once)
+            {
+                FailOnceWith = null;
+                Failed++;
+                errno = once;
+                return -1;
+            }
             if (FailWith is { } failure)
             {
                 Failed++;

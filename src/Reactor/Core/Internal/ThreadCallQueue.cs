@@ -18,6 +18,9 @@ internal sealed class ThreadCallQueue
     /// <summary>Whether calls are waiting. Read without the lock; producers publish under it.</summary>
     internal bool HasPending => Volatile.Read(ref _count) > 0;
 
+    /// <summary>How many calls wait (read from any thread, for the metric).</summary>
+    internal int PendingCount => Volatile.Read(ref _count);
+
     internal void Enqueue(in ThreadCall call)
     {
         lock (_lock)

@@ -48,6 +48,8 @@ internal interface ITransportHost : IReactorFDSet, IReactorTime, IReactorFromThr
     /// </summary>
     Resolution.IHostnameResolver? NameResolver => null;
 
+    /// <summary>Where connections count themselves for metrics (nowhere, for hosts that are not reactors).</summary>
+    NetInstruments Instruments => NetInstruments.Unobserved;
     /// <summary>The limits new transports start with (water marks, TLS handshake and close timeouts).</summary>
     TransportLimits Limits => TransportLimits.Default;
 

@@ -39,6 +39,30 @@ public sealed class SystemHostnameResolver : IHostnameResolver
 
         var cancel = new CancellationTokenSource();
         var answer = new Deferred<IReadOnlyList<IPAddress>>(_ => cancel.Cancel());
+        // Measured and traced once per lookup (the reactor's instruments; none for other hosts).
+        var instruments = (_reactor as Internal.ITransportHost)?.Instruments ?? Internal.NetInstruments.Unobserved;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var activity = instruments.StartActivity("dns.lookup");
+        activity?.SetTag("dns.question.name", hostName);
+        void Done(Exception? error)
+        {
+            instruments.LookupDone(started, error);
+            if (activity is null) return;
+            if (error is not null) activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.Message);
+            activity.Dispose();
+        }
+        answer.AddCallbacks(
+            addresses =>
+            {
+                Done(null);
+                return addresses;
+            },
+            failure =>
+            {
+                Done(failure.Value);
+                failure.Rethrow(); // stays on the error path, as it came
+                return null!;
+            });
         // Task.Run: on some platforms getaddrinfo runs synchronously inside the async call; never on the loop.
         Task.Run(() => Dns.GetHostAddressesAsync(hostName, family, cancel.Token))
             .ContinueWith(lookup => Deliver(answer, lookup, hostName, family, cancel), TaskScheduler.Default);

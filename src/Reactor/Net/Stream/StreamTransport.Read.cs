@@ -35,6 +35,7 @@ internal abstract partial class StreamTransport
 
         if (received > 0)
         {
+            _counters.BytesReceived += received;
             try
             {
                 _protocol.DataReceived(new ReadOnlySpan<byte>(buffer, 0, (int)received));

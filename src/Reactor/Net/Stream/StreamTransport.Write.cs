@@ -41,6 +41,7 @@ internal abstract partial class StreamTransport
                 }
                 while (sent < 0 && errno == Errno.EINTR);
             }
+            if (sent > 0) CountSent(sent);
             if (sent == data.Length) return;
             if (sent < 0)
             {
@@ -223,6 +224,7 @@ internal abstract partial class StreamTransport
                 return ConnectionErrorMapping.ForEstablished(errno);
             }
             _output.Consume(sent);
+            CountSent(sent);
             if (sent < requested) return null; // the kernel's buffer is full
         }
         return null;

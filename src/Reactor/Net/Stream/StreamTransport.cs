@@ -31,6 +31,8 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
     protected readonly ISyscalls Syscalls;
 
     private readonly OutputBuffer _output = new();
+    // Connection and byte counts for metrics: plain increments, read only when someone collects.
+    private readonly StreamCounters _counters;
     private int _fd;
     private IProtocol _protocol = DetachedProtocol.Instance;
 
@@ -60,10 +62,17 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
         Syscalls = host.Syscalls;
         _fd = fd;
         WriteThroughThreshold = DefaultWriteThroughThreshold;
+        _counters = CountersIn(host.Instruments);
         var limits = host.Limits;
         _highWaterMark = limits.HighWaterMark;
         _lowWaterMark = limits.LowWaterMark;
     }
+
+    /// <summary>Which counters this kind of connection adds to (TCP's; UNIX connections override).</summary>
+    private protected virtual StreamCounters CountersIn(NetInstruments instruments) => instruments.Tcp;
+
+    /// <summary>Bytes the kernel took (for the reactor.io metric).</summary>
+    private protected void CountSent(nint bytes) => _counters.BytesSent += bytes;
 
     /// <summary>
     /// The write strategy: a write of at least this many bytes, with nothing pending, goes straight
@@ -102,6 +111,8 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
     {
         _protocol = protocol;
         _connected = true;
+        _counters.Opened++;
+        _counters.Active++;
         StartReading();
         try
         {
@@ -125,6 +136,12 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
     {
         if (_lost) return;
         _lost = true;
+        if (_connected)
+        {
+            _counters.Active--;
+            if (reason.Value is ConnectionDone) _counters.ClosedDone++;
+            else _counters.ClosedLost++;
+        }
         _connected = false;
         if (_reading || _writing)
         {

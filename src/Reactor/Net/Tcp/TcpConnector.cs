@@ -15,6 +15,7 @@ namespace Reactor.Net.Tcp;
 /// </summary>
 internal sealed class TcpConnector : IConnector
 {
+    private System.Diagnostics.Activity? _activity;
     private readonly ITransportHost _host;
     private readonly ClientFactory _factory;
     private readonly string _hostName;
@@ -55,6 +56,11 @@ internal sealed class TcpConnector : IConnector
             _factory.DoStart();
             _factoryStarted = true;
         }
+        // Traced once per attempt (resolution and connect), never per read or write.
+        _activity = _host.Instruments.StartActivity("connect");
+        _activity?.SetTag("server.address", _hostName);
+        _activity?.SetTag("server.port", _port);
+        _activity?.SetTag("network.transport", "tcp");
         var attempt = new TcpClientAttempt(_host, this, _hostName, _port, _bindAddress);
         _attempt = attempt;
         _factory.StartedConnecting(this);
@@ -87,6 +93,7 @@ internal sealed class TcpConnector : IConnector
     internal void Connected(int fd, IPEndPoint peer)
     {
         _attempt = null;
+        EndActivity(null, peer);
         State = ConnectorState.Connected;
         IProtocol? protocol;
         try
@@ -110,10 +117,24 @@ internal sealed class TcpConnector : IConnector
         connection.Start(protocol);
     }
 
+    private void EndActivity(Exception? error, IPEndPoint? peer)
+    {
+        if (_activity is not { } activity) return;
+        _activity = null;
+        if (peer is not null) activity.SetTag("network.peer.address", peer.Address.ToString());
+        if (error is not null)
+        {
+            activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.Message);
+            activity.SetTag("error.type", error.GetType().FullName);
+        }
+        activity.Dispose();
+    }
+
     /// <summary>The attempt failed: tell the factory, which may call <see cref="Connect"/> again.</summary>
     internal void ConnectionFailed(Exception reason)
     {
         _attempt = null;
+        EndActivity(reason, null);
         State = ConnectorState.Disconnected;
         try
         {

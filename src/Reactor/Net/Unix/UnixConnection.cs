@@ -32,6 +32,9 @@ internal sealed class UnixConnection : StreamTransport, IUnixTransport
     }
 
     /// <inheritdoc/>
+    private protected override Internal.StreamCounters CountersIn(Internal.NetInstruments instruments) => instruments.Unix;
+
+    /// <inheritdoc/>
     public override EndPoint GetPeer() => _peer;
 
     /// <inheritdoc/>

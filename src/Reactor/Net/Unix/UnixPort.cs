@@ -6,6 +6,7 @@ using Reactor.Defer;
 using Reactor.Errors;
 using Reactor.Native;
 using Reactor.Net.Internal;
+using Reactor.Net.Stream;
 using Reactor.Protocols;
 using Reactor.Time;
 
@@ -14,36 +15,30 @@ namespace Reactor.Net.Unix;
 /// <summary>
 /// A listening UNIX stream socket (Twisted's <c>unix.Port</c>): optionally guarded by a lock file
 /// (<c>wantPid</c>), its socket file created with a mode and removed on stop; each accepted
-/// connection is a <see cref="UnixConnection"/> over the shared stream transport.
+/// connection is a <see cref="UnixConnection"/> over the shared stream transport. Accepting is the
+/// shared <see cref="AcceptingPort"/> core.
 /// </summary>
-internal sealed unsafe class UnixPort : IListeningPort, IReadDescriptor
+internal sealed unsafe class UnixPort : AcceptingPort
 {
-    /// <summary>At most this many accepts per readiness report, so one busy port cannot starve the loop.</summary>
-    internal const int MaxAcceptsPerRead = 128;
-
-    private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
+    // Enough for any sockaddr_un (110 bytes on Linux, 106 on the BSDs).
+    private const int AddressCapacity = 128;
     private readonly UnixTransportHost _host;
-    private readonly IProtocolFactory _factory;
     private readonly UnixDomainSocketEndPoint _address;
     private readonly string? _file;
     private readonly UnixSocketLock? _lock;
     private readonly UnixEndPointCodec _peers = new();
-    private Deferred<object?>? _stopped;
-    private IDelayedCall? _acceptRetry;
-    private int _fd;
 
     private UnixPort(UnixTransportHost host, IProtocolFactory factory, int fd, UnixDomainSocketEndPoint address, string? file, UnixSocketLock? lockFile)
+        : base(host, host.Syscalls, factory, fd)
     {
         _host = host;
-        _factory = factory;
-        _fd = fd;
         _address = address;
         _file = file;
         _lock = lockFile;
     }
 
     /// <inheritdoc/>
-    public int FileDescriptor => _fd;
+    protected override int PeerAddressCapacity => AddressCapacity;
 
     /// <summary>The lock file held (with <c>wantPid</c>), if any.</summary>
     internal string? LockPath => _lock?.Path;
@@ -107,8 +102,7 @@ internal sealed unsafe class UnixPort : IListeningPort, IReadDescriptor
         if (file is not null && !OperatingSystem.IsWindows()) File.SetUnixFileMode(file, mode);
 
         var port = new UnixPort(host, factory, fd, endPoint, file, lockFile);
-        factory.DoStart();
-        host.AddReader(port);
+        port.StartAccepting();
         host.Logger.LogDebug("UNIX port {Path} listening", printable);
         return port;
     }
@@ -121,97 +115,23 @@ internal sealed unsafe class UnixPort : IListeningPort, IReadDescriptor
     public static UnixPort Adopt(UnixTransportHost host, IProtocolFactory factory, int fd, UnixDomainSocketEndPoint address)
     {
         var port = new UnixPort(host, factory, fd, address, file: null, lockFile: null);
-        factory.DoStart();
-        host.AddReader(port);
+        port.StartAccepting();
         return port;
     }
 
     /// <inheritdoc/>
-    public EndPoint GetHost() => _address;
-
-    /// <summary>Accepts every pending connection, up to <see cref="MaxAcceptsPerRead"/>.</summary>
-    public Exception? DoRead()
-    {
-        const int capacity = 128;
-        var address = stackalloc byte[capacity];
-        for (var i = 0; i < MaxAcceptsPerRead && _fd >= 0; i++)
-        {
-            int length = capacity;
-            var fd = _host.Syscalls.Accept(_fd, address, &length, out var errno);
-            if (fd < 0)
-            {
-                if (errno.IsWouldBlock) return null;
-                if (errno == Errno.EINTR || errno == Errno.ECONNABORTED) continue;
-                if (errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOBUFS || errno == Errno.ENOMEM)
-                {
-                    PauseAccepting(errno);
-                    return null;
-                }
-                _host.Logger.LogError("accept() on UNIX port {Path} failed: {Error}", this, errno);
-                return null;
-            }
-            StartConnection(fd, UnixSocketFiles.Describe(_peers, address, length));
-        }
-        return null;
-    }
-
-    private void StartConnection(int fd, EndPoint peer)
-    {
-        IProtocol? protocol;
-        try
-        {
-            protocol = _factory.BuildProtocol(peer);
-        }
-        catch (Exception ex)
-        {
-            _host.Logger.LogError(ex, "BuildProtocol of {Factory} failed on {Port}; closing the connection", _factory.GetType().FullName, this);
-            protocol = null;
-        }
-        if (protocol is null)
-        {
-            _host.Syscalls.Close(fd, out _);
-            return;
-        }
-        new UnixConnection(_host, fd, _address, peer).Start(protocol);
-    }
-
-    /// <summary>Out of descriptors or memory: stop watching for a moment rather than spin, then try again.</summary>
-    private void PauseAccepting(Errno errno)
-    {
-        _host.Logger.LogWarning("accept() on UNIX port {Path} failed with {Error}; pausing accepting for {Delay} ms", this, errno, AcceptRetryDelay.TotalMilliseconds);
-        _host.RemoveReader(this);
-        _acceptRetry = _host.CallLater(AcceptRetryDelay, () =>
-        {
-            _acceptRetry = null;
-            if (_fd >= 0) _host.AddReader(this);
-        });
-    }
+    public override EndPoint GetHost() => _address;
 
     /// <inheritdoc/>
-    public Deferred<object?> StopListening()
-    {
-        if (_stopped is not null) return _stopped;
-        Close();
-        _stopped = Deferred.Succeed<object?>(null);
-        return _stopped;
-    }
+    protected override EndPoint DescribePeer(byte* address, int length) => UnixSocketFiles.Describe(_peers, address, length);
 
-    /// <summary>The reactor dropped the port (shutdown, or an error): close it and stop the factory.</summary>
-    public void ConnectionLost(Failure reason)
-    {
-        Close();
-        _stopped ??= Deferred.Succeed<object?>(null);
-    }
+    /// <inheritdoc/>
+    protected override void StartTransport(int fd, EndPoint peer, IProtocol protocol) =>
+        new UnixConnection(_host, fd, _address, peer).Start(protocol);
 
-    private void Close()
+    /// <summary>The file goes before the lock: a server that takes the lock next finds a clean path.</summary>
+    protected override void OnClosed()
     {
-        if (_fd < 0) return;
-        if (_acceptRetry is { Active: true }) _acceptRetry.Cancel();
-        _acceptRetry = null;
-        _host.RemoveReader(this);
-        _host.Syscalls.Close(_fd, out _);
-        _fd = -1;
-        // The file goes before the lock: a server that takes the lock next finds a clean path.
         try
         {
             if (_file is not null) File.Delete(_file);
@@ -221,14 +141,6 @@ internal sealed unsafe class UnixPort : IListeningPort, IReadDescriptor
             _host.Logger.LogWarning(ex, "Could not remove the socket file {Path}", _file);
         }
         _lock?.Dispose();
-        try
-        {
-            _factory.DoStop();
-        }
-        catch (Exception ex)
-        {
-            _host.Logger.LogError(ex, "DoStop of {Factory} failed", _factory.GetType().FullName);
-        }
     }
 
     /// <inheritdoc/>

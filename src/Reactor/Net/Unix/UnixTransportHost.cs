@@ -26,6 +26,9 @@ internal sealed class UnixTransportHost(ITransportHost reactor) : ITransportHost
     public byte[] ReadBuffer => reactor.ReadBuffer;
 
     /// <inheritdoc/>
+    public NetInstruments Instruments => reactor.Instruments;
+
+    /// <inheritdoc/>
     public ILogger Logger => reactor.Logger;
 
     /// <inheritdoc/>

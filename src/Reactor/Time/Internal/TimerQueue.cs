@@ -66,6 +66,9 @@ internal sealed class TimerQueue
 
     internal long NowTicks => _clock.Now.Ticks;
 
+    /// <summary>Where the lateness of each call run is recorded (the reactor's metric), if anywhere.</summary>
+    internal System.Diagnostics.Metrics.Histogram<double>? Lateness { get; set; }
+
     internal ILogger Logger => _logger;
 
     /// <summary>Schedules <paramref name="action"/> after <paramref name="delay"/>.</summary>
@@ -134,6 +137,7 @@ internal sealed class TimerQueue
                 }
                 top.State = TimerState.Called;
                 ran++;
+                if (Lateness is { Enabled: true } lateness) lateness.Record(TimeSpan.FromTicks(now - top.DueTicks).TotalSeconds);
                 try
                 {
                     top.Invoke();

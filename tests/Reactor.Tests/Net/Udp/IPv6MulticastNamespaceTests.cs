@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Reactor.Core;
 using Reactor.Net;
@@ -65,7 +66,22 @@ public partial class IPv6MulticastNamespaceTests
                 var sender = reactor.ListenMulticast(0, new RecordingDatagramProtocol(), "::");
                 sender.SetOutgoingInterface(null, index);
                 sender.SetLoopbackMode(true);
-                sender.Write("to the IPv6 group"u8, new IPEndPoint(group, ((IPEndPoint)memberPort.GetHost()).Port));
+                // A fresh veth pair may have no IPv6 route for a few milliseconds after "up" (the kernel
+                // finishes bringing the link up asynchronously): sendto fails with ENETUNREACH until it has.
+                var destination = new IPEndPoint(group, ((IPEndPoint)memberPort.GetHost()).Port);
+                var routeDeadline = DateTime.UtcNow + Deadline;
+                while (true)
+                {
+                    try
+                    {
+                        sender.Write("to the IPv6 group"u8, destination);
+                        break;
+                    }
+                    catch (SocketException ex) when (ex.SocketErrorCode == SocketError.NetworkUnreachable && DateTime.UtcNow < routeDeadline)
+                    {
+                        reactor.Iterate(TimeSpan.FromMilliseconds(20));
+                    }
+                }
                 IterateUntil(reactor, () => member.Received.Count == 1, "the IPv6 multicast datagram");
                 received = System.Text.Encoding.ASCII.GetString(member.Received[0].Data);
             }

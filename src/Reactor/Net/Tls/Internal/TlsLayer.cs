@@ -7,6 +7,8 @@ using Reactor.Errors;
 using Reactor.Protocols;
 using Reactor.Time;
 
+using Reactor.Net.Internal;
+
 namespace Reactor.Net.Tls.Internal;
 
 /// <summary>
@@ -47,6 +49,10 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
     private Failure? _transportReason;
     private bool _lost;
     private int _marshalledContinuations;
+    // Metrics and tracing of the handshake (once per connection, never per read or write).
+    private readonly NetInstruments _instruments;
+    private long _handshakeStarted;
+    private System.Diagnostics.Activity? _handshakeActivity;
 
     /// <summary>Creates the layer for one connection.</summary>
     /// <param name="application">The protocol that sees plaintext.</param>
@@ -64,6 +70,7 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
         _serverName = serverName;
         _clock = clock;
         _threads = clock as IReactorFromThreads;
+        _instruments = (clock as ITransportHost)?.Instruments ?? NetInstruments.Unobserved;
         _logger = logger;
         _connectApplication = connectApplication;
         _loopThreadId = Environment.CurrentManagedThreadId;
@@ -216,6 +223,9 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
 
     private void StartHandshake()
     {
+        _handshakeStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        _handshakeActivity = _instruments.StartActivity("tls.handshake", _options is TlsServerOptions ? System.Diagnostics.ActivityKind.Server : System.Diagnostics.ActivityKind.Client);
+        if (_serverName is not null) _handshakeActivity?.SetTag("server.address", _serverName);
         Task handshake;
         try
         {
@@ -251,6 +261,7 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
         }
         if (_aborted || _lost || _failed) return;
         _handshakeDone = true;
+        HandshakeMeasured(null);
         CaptureSessionDetails();
         if (_app is IHandshakeListener listener)
         {
@@ -268,8 +279,28 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
         PumpReads();
     }
 
+    private void HandshakeMeasured(Exception? error)
+    {
+        _instruments.TlsHandshakeDone(_handshakeStarted, error);
+        if (_handshakeActivity is { } activity)
+        {
+            _handshakeActivity = null;
+            if (error is not null)
+            {
+                activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.Message);
+                activity.SetTag("error.type", error.GetType().FullName);
+            }
+            else
+            {
+                activity.SetTag("tls.protocol.version", _ssl.SslProtocol.ToString());
+            }
+            activity.Dispose();
+        }
+    }
+
     private void HandshakeFailed(Exception e)
     {
+        if (!_failed && !_handshakeDone) HandshakeMeasured(e);
         _failed = true;
         _readsFinished = true;
         _held.Clear();

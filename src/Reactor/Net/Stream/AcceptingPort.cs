@@ -1,0 +1,185 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Reactor.Core;
+using Reactor.Defer;
+using Reactor.Errors;
+using Reactor.Native;
+using Reactor.Net.Internal;
+using Reactor.Protocols;
+using Reactor.Time;
+
+namespace Reactor.Net.Stream;
+
+/// <summary>
+/// The one listening-socket core every stream family shares (Twisted's <c>tcp.Port</c> base, libuv's
+/// <c>uv__server_io</c>): accepts in bursts when readable, builds a protocol per connection, backs off when
+/// the process runs out of descriptors or memory, and stops and closes once. A family (TCP, UNIX) says
+/// only how to read a peer address, how to start a connection, and what else to release on close.
+/// </summary>
+internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor
+{
+    /// <summary>At most this many accepts per readiness report, so one busy port cannot starve the loop.</summary>
+    internal const int MaxAcceptsPerRead = 128;
+
+    /// <summary>How long accepting pauses after EMFILE / ENFILE / ENOBUFS / ENOMEM, unless set otherwise.</summary>
+    internal static readonly TimeSpan DefaultAcceptRetryDelay = TimeSpan.FromMilliseconds(100);
+
+    private Deferred<object?>? _stopped;
+    private IDelayedCall? _acceptRetry;
+    private int _fd;
+
+    protected AcceptingPort(ITransportHost host, ISyscalls syscalls, IProtocolFactory factory, int fd)
+    {
+        Host = host;
+        Syscalls = syscalls;
+        Factory = factory;
+        _fd = fd;
+    }
+
+    /// <summary>The reactor this port runs on.</summary>
+    protected ITransportHost Host { get; }
+
+    /// <summary>The syscalls accept(2) and close(2) go through (tests inject failures here).</summary>
+    protected ISyscalls Syscalls { get; }
+
+    /// <summary>The factory that builds a protocol per accepted connection.</summary>
+    protected IProtocolFactory Factory { get; }
+
+    /// <summary>How many bytes the kernel may write for a peer address (sockaddr_in6, sockaddr_un...).</summary>
+    protected abstract int PeerAddressCapacity { get; }
+
+    /// <inheritdoc/>
+    public int FileDescriptor => _fd;
+
+    /// <summary>How long this port pauses accepting after EMFILE / ENFILE / ENOBUFS / ENOMEM.</summary>
+    internal TimeSpan AcceptRetryDelay { get; set; } = DefaultAcceptRetryDelay;
+
+    /// <summary>How many times accepting has been paused for lack of descriptors or memory.</summary>
+    internal int AcceptPauses { get; private set; }
+
+    /// <summary>True while accepting is paused after resource exhaustion.</summary>
+    internal bool AcceptingPaused => _acceptRetry is { Active: true };
+
+    /// <inheritdoc/>
+    public abstract EndPoint GetHost();
+
+    /// <summary>Starts the factory and starts accepting (called once, by the family's Listen/Adopt).</summary>
+    protected void StartAccepting()
+    {
+        Factory.DoStart();
+        Host.AddReader(this);
+    }
+
+    /// <summary>Accepts every pending connection, up to <see cref="MaxAcceptsPerRead"/>.</summary>
+    public Exception? DoRead()
+    {
+        var capacity = PeerAddressCapacity;
+        var address = stackalloc byte[capacity];
+        for (var i = 0; i < MaxAcceptsPerRead && _fd >= 0; i++)
+        {
+            int length = capacity;
+            var fd = Syscalls.Accept(_fd, address, &length, out var errno);
+            if (fd < 0)
+            {
+                if (errno.IsWouldBlock) return null;
+                if (errno == Errno.EINTR) continue;
+                if (errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOBUFS || errno == Errno.ENOMEM)
+                {
+                    PauseAccepting(errno);
+                    return null;
+                }
+                // ECONNABORTED (the client gave up in the backlog), EPERM (a firewall refused it on
+                // Linux): that one client is gone; the rest of the backlog may be fine.
+                if (errno == Errno.ECONNABORTED || errno == Errno.EPERM) continue;
+                Host.Logger.LogError("accept() on {Port} failed: {Error}", this, errno);
+                return null;
+            }
+            StartConnection(fd, DescribePeer(address, length));
+        }
+        return null;
+    }
+
+    /// <summary>The peer address accept(2) wrote (<paramref name="length"/> bytes at <paramref name="address"/>).</summary>
+    protected abstract EndPoint DescribePeer(byte* address, int length);
+
+    /// <summary>Wraps the accepted <paramref name="fd"/> in the family's connection and starts <paramref name="protocol"/> on it.</summary>
+    protected abstract void StartTransport(int fd, EndPoint peer, IProtocol protocol);
+
+    /// <summary>Releases what the family holds beyond the socket (a socket file, a lock), after the socket is closed.</summary>
+    protected virtual void OnClosed()
+    {
+    }
+
+    private void StartConnection(int fd, EndPoint peer)
+    {
+        IProtocol? protocol;
+        try
+        {
+            protocol = Factory.BuildProtocol(peer);
+        }
+        catch (Exception ex)
+        {
+            Host.Logger.LogError(ex, "BuildProtocol of {Factory} failed for {Peer} on {Port}; closing the connection", Factory.GetType().FullName, peer, this);
+            protocol = null;
+        }
+        if (protocol is null)
+        {
+            // The factory refused the connection: close it at once.
+            Syscalls.Close(fd, out _);
+            return;
+        }
+        StartTransport(fd, peer, protocol);
+    }
+
+    /// <summary>
+    /// Out of descriptors or memory: stop watching the socket for a moment (a level-triggered
+    /// selector would report it readable again at once: a busy loop), then try again. Existing
+    /// connections carry on; waiting clients stay in the kernel's backlog.
+    /// </summary>
+    private void PauseAccepting(Errno errno)
+    {
+        AcceptPauses++;
+        Host.Logger.LogWarning("accept() on {Port} failed with {Error}; pausing accepting for {Delay} ms", this, errno, AcceptRetryDelay.TotalMilliseconds);
+        Host.RemoveReader(this);
+        _acceptRetry = Host.CallLater(AcceptRetryDelay, () =>
+        {
+            _acceptRetry = null;
+            if (_fd >= 0) Host.AddReader(this);
+        });
+    }
+
+    /// <inheritdoc/>
+    public Deferred<object?> StopListening()
+    {
+        if (_stopped is not null) return _stopped;
+        Close();
+        _stopped = Deferred.Succeed<object?>(null);
+        return _stopped;
+    }
+
+    /// <summary>The reactor dropped the socket (shutdown, or an error): close it and stop the factory.</summary>
+    public void ConnectionLost(Failure reason)
+    {
+        Close();
+        _stopped ??= Deferred.Succeed<object?>(null);
+    }
+
+    private void Close()
+    {
+        if (_fd < 0) return;
+        if (_acceptRetry is { Active: true }) _acceptRetry.Cancel();
+        _acceptRetry = null;
+        Host.RemoveReader(this);
+        Syscalls.Close(_fd, out _);
+        _fd = -1;
+        OnClosed();
+        try
+        {
+            Factory.DoStop();
+        }
+        catch (Exception ex)
+        {
+            Host.Logger.LogError(ex, "DoStop of {Factory} failed", Factory.GetType().FullName);
+        }
+    }
+}
