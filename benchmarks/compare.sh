@@ -1,117 +1,143 @@
 #!/usr/bin/env bash
-# compare.sh -- side-by-side load benchmark: Reactor's Echo (and HttpHello) examples against the
-# reference servers in ../shared/bench (C epoll, plain .NET Socket async, Kestrel), one server at
-# a time, server pinned to CPU 0 and the C load generator pinned to CPU 1, interleaved passes,
-# every server stopped by its PID (run-peers.sh does the pinning, quiet-waiting and stopping).
+# compare.sh -- side-by-side TCP benchmark of Reactor against hand-written C (epoll) and Kestrel,
+# self-contained: it installs what it needs (Debian: gcc, util-linux; NuGet: through dotnet), builds
+# the project's own load generator (benchmarks/loadgen/loadgen.c), the C epoll server
+# (benchmarks/peers/c-epoll), the Kestrel peer (benchmarks/peers/kestrel) and Reactor's Echo example,
+# then runs every (pass, workload, peer) cell one at a time: server pinned to CPU 0, load generator
+# pinned to CPU 1, passes interleaved so drift does not favour a peer, every server stopped by its PID.
+# It reports throughput AND the server's CPU time per operation (from /proc), writes the Markdown
+# table and a chart (ScottPlot), and prints the table.
 #
-# Usage: benchmarks/compare.sh [-r RUNS] [-d SECONDS] [-w SECONDS] [-l "a b c d e"] [-H] [-q SECONDS] [-f PCT]
-#   -r RUNS     interleaved passes (default 3; the table shows medians)
+# Usage: benchmarks/compare.sh [-r PASSES] [-d SECONDS] [-w SECONDS] [-l "a b c d e"] [-p "reactor c-epoll kestrel"]
+#   -r PASSES   interleaved passes (default 3; the table shows medians)
 #   -d SECONDS  measured seconds per cell (default 2)
-#   -w SECONDS  warm-up seconds per cell, not measured (default 3)
-#   -l LIST     workloads (default "a b c d e")
-#   -H          skip the HTTP comparison (wrk against HttpHello and Kestrel)
-#   -q SECONDS  longest wait for a quiet machine before each cell (default 120, as run-peers.sh;
-#               0 = do not wait: for smoke tests on a busy machine, numbers are then meaningless)
-#   -f PCT      re-run a cell when other processes took more than PCT % of a core (default 15)
-# Output: benchmarks/results/<stamp>/{results.txt,table.md,...}; the table is printed at the end.
+#   -w SECONDS  warm-up seconds per cell, not measured (default 3: the .NET servers finish tiered JIT)
+#   -l LIST     workloads (default "a b c d e"; see the workload_* functions)
+#   -p LIST     peers (default "reactor c-epoll kestrel"; see the peer_* functions)
+# Output: benchmarks/results/<stamp>/{results.tsv,raw.txt,table.md,chart.png,env.txt}; with -u the
+# table and chart are also copied to benchmarks/compare-table.md and benchmarks/compare-chart.png,
+# which the README shows.
+#
+# Extending it: a workload is a workload_<id> function calling `cell` with loadgen arguments; a peer
+# is a peer_<name> function that starts the server in the foreground on the port it is given (exec),
+# plus a build step in build_all. Other sections (HTTP, --loops) add their own functions the same way.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-# The harness sits next to the repository (../shared/bench); from a worktree one level deeper.
-bench_src=${BENCH_DIR:-}
-if [[ -z $bench_src ]]; then
-  for d in "$root/../shared/bench" "$root/../../shared/bench"; do
-    [[ -d $d ]] && { bench_src=$(cd "$d" && pwd); break; }
-  done
-fi
-bench_src=${bench_src:-$root/../shared/bench}
-RUNS=3 DUR=2 WARM=3 WORKLOADS="a b c d e" HTTP=1 QUIET=120 FOREIGN=15
-while getopts "r:d:w:l:Hq:f:" opt; do
+PASSES=3 DUR=2 WARM=3 WORKLOADS="a b c d e" PEERS="reactor c-epoll kestrel" UPDATE=0
+while getopts "r:d:w:l:p:u" opt; do
   case $opt in
-    r) RUNS=$OPTARG ;; d) DUR=$OPTARG ;; w) WARM=$OPTARG ;; l) WORKLOADS=$OPTARG ;; H) HTTP=0 ;;
-    q) QUIET=$OPTARG ;; f) FOREIGN=$OPTARG ;;
-    *) sed -n '2,17p' "$0"; exit 2 ;;
+    r) PASSES=$OPTARG ;; d) DUR=$OPTARG ;; w) WARM=$OPTARG ;; l) WORKLOADS=$OPTARG ;; p) PEERS=$OPTARG ;;
+    u) UPDATE=1 ;;
+    *) sed -n '12,24p' "$0"; exit 2 ;;
   esac
 done
-[[ -d $bench_src ]] || { echo "compare.sh: no benchmark harness at $bench_src (set BENCH_DIR)" >&2; exit 1; }
-for tool in gcc taskset nc timeout; do
-  command -v $tool >/dev/null || { echo "compare.sh: $tool is required" >&2; exit 1; }
-done
-if ((HTTP)) && ! command -v wrk >/dev/null; then
-  echo "compare.sh: wrk not found; skipping HTTP (apt-get install wrk)" >&2; HTTP=0
-fi
 
-stamp=$(date +%Y%m%d-%H%M%S)
+# ---- what it needs ---------------------------------------------------------------------------------
+need_debian() { # tool package
+  command -v "$1" >/dev/null && return 0
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "== installing $2 (Debian)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2") >/dev/null
+  fi
+  command -v "$1" >/dev/null || { echo "compare.sh: $1 is required (apt-get install $2)" >&2; exit 1; }
+}
+need_debian gcc gcc
+need_debian taskset util-linux
+need_debian timeout coreutils
+command -v dotnet >/dev/null || { echo "compare.sh: the .NET 10 SDK is required" >&2; exit 1; }
+cpus=$(nproc)
+if ((cpus < 2)); then echo "compare.sh: needs 2 CPUs (server on CPU 0, load on CPU 1)" >&2; exit 1; fi
+
+stamp=$(date -u +%Y%m%d-%H%M%S)
 out=$here/results/$stamp
-work=$here/results/.harness
-mkdir -p "$out" "$work"
-# The shared harness is read-only: copy it and build there.
-# Build outputs (out/, obj/) stay between invocations, so a second run builds incrementally.
-chmod -R u+w "$work"
-if command -v rsync >/dev/null; then
-  rsync -a --exclude 'results/' --exclude 'out/' --exclude 'bin/' --exclude 'obj/' "$bench_src/" "$work/"
-else
-  cp -r "$bench_src/." "$work/"
-fi
-chmod -R u+w "$work"
-# The quiet wait (240 probes of 0.5 s) and the interference threshold are constants in the copy.
-probes=$((QUIET * 2))
-# The pause after each cell is dropped: the quiet check before the next cell already waits 0.5 s
-# (this keeps the default matrix, 3 passes x 22 cells, under 10 minutes with the build).
-grep -q 'i < 240; i++' "$work/run-peers.sh" && grep -q '^FOREIGN_MAX=15' "$work/run-peers.sh" \
-  && grep -q '^  sleep 0.5$' "$work/run-peers.sh" \
-  || { echo "compare.sh: run-peers.sh changed upstream; cannot set -q/-f" >&2; exit 1; }
-sed -i -e "s/i < 240; i++/i < $probes; i++/" -e "s/still busy after 120 s/still busy after $QUIET s/" \
-  -e "s/^FOREIGN_MAX=15/FOREIGN_MAX=$FOREIGN/" -e '/^  sleep 0.5$/d' "$work/run-peers.sh"
+build=$here/results/.build
+mkdir -p "$out" "$build"
+results=$out/results.tsv
+: >"$results"
 
-start=$(date +%s)
-# publish DIR PROJECT: Release build of a .NET project; its log is shown only when it fails.
-publish() {
+# ---- build -------------------------------------------------------------------------------------------
+publish() { # DIR PROJECT: Release build; its log is shown only when it fails
   local log
   if ! log=$(dotnet publish "$2" -c Release -o "$1" --nologo 2>&1); then
-    echo "$log" >&2
-    echo "compare.sh: dotnet publish $2 failed" >&2
-    exit 1
+    echo "$log" >&2; echo "compare.sh: dotnet publish $2 failed" >&2; exit 1
   fi
 }
+build_all() {
+  echo "== build (Release)"
+  gcc -O2 -Wall -Wextra -o "$build/loadgen" "$here/loadgen/loadgen.c"
+  gcc -O2 -Wall -Wextra -o "$build/c-epoll" "$here/peers/c-epoll/echo_server.c"
+  publish "$build/reactor" "$root/examples/Echo/Echo.csproj"
+  publish "$build/kestrel" "$here/peers/kestrel/KestrelEcho.csproj"
+  publish "$build/report" "$here/report/Report.csproj"
+}
 
-echo "== build (Release)"
-gcc -O2 -Wall -Wextra -o "$work/loadgen/loadgen" "$work/loadgen/loadgen.c"
-gcc -O2 -Wall -Wextra -o "$work/peers/c-epoll/echo_server" "$work/peers/c-epoll/echo_server.c"
-peers_dotnet="dotnet-sockets kestrel"
-((HTTP)) && peers_dotnet+=" kestrel-http"
-for p in $peers_dotnet; do
-  echo "-- $p"
-  publish "$work/peers/$p/out" "$work/peers/$p/$p.csproj"
+# ---- peers: each execs its server in the foreground on port $1, first stdout line = its address -----
+peer_reactor() { exec "$build/reactor/Echo" --port "$1"; }
+peer_c-epoll() { exec "$build/c-epoll" "$1"; }
+peer_kestrel() { exec "$build/kestrel/KestrelEcho" "$1"; }
+
+# ---- one cell: start the peer on CPU 0, wait for its address line, load it from CPU 1, stop it -------
+cell() { # PASS PEER WORKLOAD-ID TITLE UNIT LOADGEN-ARGS...
+  local pass=$1 peer=$2 id=$3 title=$4 unit=$5
+  shift 5
+  local fifo=$build/first-line.$$ pid port line result value
+  rm -f "$fifo"; mkfifo "$fifo"
+  taskset -c 0 bash -c "$(declare -f "peer_$peer"); build=$build; peer_$peer 0" >"$fifo" 2>"$out/server-$peer.log" &
+  pid=$!
+  exec 3<"$fifo"
+  if ! read -r -t 30 line <&3; then
+    echo "compare.sh: $peer printed no address" >&2; kill "$pid" 2>/dev/null; exec 3<&-; rm -f "$fifo"; return 1
+  fi
+  port=${line##*:}
+  result=$(taskset -c 1 timeout $((WARM + DUR + 90)) "$build/loadgen" --port "$port" "$@" \
+             --warmup "$WARM" --duration "$DUR" --server-pid "$pid") || result="FAILED ${result:-}"
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  exec 3<&-; rm -f "$fifo"
+  echo "pass=$pass peer=$peer workload=$id $result" >>"$out/raw.txt"
+  if [[ $result != RESULT* ]]; then echo "   $peer $id: $result" >&2; return 0; fi
+  field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$result"; }
+  value=$(field ops_per_s)
+  [[ $unit == MB/s ]] && value=$(field mb_per_s)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$pass" "$peer" "$id" "$title" "$unit" "$value" \
+    "$(field server_us_per_op)" "$(field client_cpu_pct)" >>"$results"
+  printf '   %-8s %-3s %12s %-5s  server %7s µs/op  client core %5s %%\n' "$peer" "$id" "$value" "$unit" \
+    "$(field server_us_per_op)" "$(field client_cpu_pct)"
+}
+
+# ---- workloads: one function each ----------------------------------------------------------------------
+workload_a() { cell "$1" "$2" a "ping-pong, 50 conns" msg/s --mode echo --conns 50 --size 64 --depth 1; }
+workload_b() { cell "$1" "$2" b "pipelined 50x16" msg/s --mode echo --conns 50 --size 64 --depth 16; }
+workload_c() { cell "$1" "$2" c "1,000 conns" msg/s --mode echo --conns 1000 --size 64 --depth 1; }
+workload_d() { cell "$1" "$2" d "bulk 64 KiB x16" MB/s --mode echo --conns 1 --size 65536 --depth 16; }
+workload_e() { cell "$1" "$2" e "connection churn" conn/s --mode churn --conns 50 --size 64; }
+
+# ---- the run --------------------------------------------------------------------------------------------
+build_all
+{
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') x $cpus"
+  echo "kernel: $(uname -r)"
+  echo "dotnet: $(dotnet --version)"
+  echo "gcc: $(gcc -dumpfullversion)"
+  echo "command: benchmarks/compare.sh -r $PASSES -d $DUR -w $WARM -l \"$WORKLOADS\" -p \"$PEERS\""
+} >"$out/env.txt"
+cat "$out/env.txt"
+for pass in $(seq "$PASSES"); do
+  echo "== pass $pass of $PASSES"
+  for w in $WORKLOADS; do
+    for peer in $PEERS; do "workload_$w" "$pass" "$peer"; done
+  done
 done
-echo "-- reactor (examples/Echo)"
-publish "$work/peers/reactor/out" "$root/examples/Echo/Echo.csproj"
-cat >"$work/peers/reactor/run.sh" <<'RUN'
-#!/usr/bin/env bash
-# Reactor's Echo example in the foreground on 127.0.0.1:PORT (exec: the PID is the server's).
-set -euo pipefail
-cd "$(dirname "$0")"
-exec ./out/Echo --port "${1:?usage: run.sh PORT}"
-RUN
-chmod +x "$work/peers/reactor/run.sh"
-http_peers=""
-if ((HTTP)); then
-  echo "-- reactor-http (examples/HttpHello)"
-  publish "$work/peers/reactor-http/out" "$root/examples/HttpHello/HttpHello.csproj"
-  cat >"$work/peers/reactor-http/run.sh" <<'RUN'
-#!/usr/bin/env bash
-# Reactor's HttpHello example in the foreground on 127.0.0.1:PORT (exec: the PID is the server's).
-set -euo pipefail
-cd "$(dirname "$0")"
-exec ./out/HttpHello --port "${1:?usage: run.sh PORT}"
-RUN
-  chmod +x "$work/peers/reactor-http/run.sh"
-  http_peers="reactor-http kestrel-http"
-fi
 
-echo "== built in $(($(date +%s) - start)) s"
-echo "== run ($RUNS passes, warm-up ${WARM}s, ${DUR}s measured per cell)"
-"$work/run-peers.sh" -B -r "$RUNS" -d "$DUR" -w "$WARM" -l "$WORKLOADS" \
-  -p "c-epoll reactor dotnet-sockets kestrel" -t "$http_peers" -o "$out"
-python3 "$here/compare_table.py" "$out/results.txt" | tee "$out/table.md"
-echo "== total $(($(date +%s) - start)) s; results in $out"
+echo "== report"
+"$build/report/Report" "$results" "$out"
+if ((UPDATE)); then
+  cp "$out/table.md" "$here/compare-table.md"
+  cp "$out/chart.png" "$here/compare-chart.png"
+  cp "$out/env.txt" "$here/compare-env.txt"
+fi
+echo "results: $out"

@@ -1,13 +1,13 @@
 using System.CommandLine;
+using Reactor;
 using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Errors;
 using Reactor.Examples.Echo;
-using Reactor.Net.Endpoints;
 using Reactor.Net;
+using Reactor.Net.Endpoints;
 using Reactor.Protocols;
 using Reactor.Selectors;
-using Reactor;
 
 // The command line: System.CommandLine parses it, prints --help and reports usage errors.
 var port = new Option<int>("--port") { Description = "TCP port to listen on (client: to connect to); 0 picks a free port", DefaultValueFactory = _ => 8000 };

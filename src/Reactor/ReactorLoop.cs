@@ -96,12 +96,7 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
     /// <exception cref="PlatformNotSupportedException">On Windows: the engine runs on Linux, macOS and FreeBSD.</exception>
     public static ReactorLoop Create(ReactorOptions? options = null)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            throw new PlatformNotSupportedException(
-                "Reactor runs on Linux (epoll, poll, select), macOS and FreeBSD (kqueue, poll, select); Windows is not supported. " +
-                "Run it under WSL or in a Linux container.");
-        }
+        ThrowIfUnsupported(OperatingSystem.IsWindows());
         return new(options ?? new ReactorOptions());
     }
 
