@@ -78,7 +78,7 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
     /// The write strategy: a write of at least this many bytes, with nothing pending, goes straight
     /// to send(2) from the caller's buffer; smaller writes are gathered and flushed with one send or
     /// writev at the end of the loop iteration. 0 writes everything through, <see cref="int.MaxValue"/>
-    /// gathers everything. See notes/tcp.md for the measurements behind the default.
+    /// gathers everything. See docs/design/tcp.md for the measurements behind the default.
     /// </summary>
     internal static int DefaultWriteThroughThreshold { get; set; } = Internal.OutputSegment.Size;
 
