@@ -29,7 +29,7 @@ while getopts "r:d:w:l:p:u" opt; do
   case $opt in
     r) PASSES=$OPTARG ;; d) DUR=$OPTARG ;; w) WARM=$OPTARG ;; l) WORKLOADS=$OPTARG ;; p) PEERS=$OPTARG ;;
     u) UPDATE=1 ;;
-    *) sed -n '12,24p' "$0"; exit 2 ;;
+    *) sed -n "12,24p" "$0"; exit 2 ;;
   esac
 done
 

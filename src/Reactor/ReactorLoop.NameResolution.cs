@@ -33,4 +33,11 @@ public sealed partial class ReactorLoop : IReactorPluggableNameResolver
     /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The timeout is not positive.</exception>
     public Deferred<IPAddress> Resolve(string name, TimeSpan? timeout = null) => NameResolver.ResolveAddress(name, this, timeout);
+
+    /// <summary>
+    /// As <see cref="Resolve(string, TimeSpan?)"/>; cancelling <paramref name="cancellationToken"/>
+    /// cancels the Deferred (it fails with <see cref="CancelledError"/> and the lookup is abandoned).
+    /// </summary>
+    public Deferred<IPAddress> Resolve(string name, CancellationToken cancellationToken, TimeSpan? timeout = null) =>
+        Resolve(name, timeout).WithCancellation(cancellationToken);
 }

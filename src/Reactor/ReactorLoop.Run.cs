@@ -40,6 +40,10 @@ public sealed partial class ReactorLoop
                 {
                     IterateOnce(null);
                 }
+                catch (ReactorStateError) when (SelectorGaveUp)
+                {
+                    throw;
+                }
                 catch (Exception ex)
                 {
                     CoreLog.MainLoopFailed(Logger, ex);
@@ -197,6 +201,12 @@ public sealed partial class ReactorLoop
             try
             {
                 n = _selector.Wait(_events, wait);
+                _selectorFailures = 0;
+            }
+            catch (Exception ex)
+            {
+                SelectorFailed(ex);
+                return;
             }
             finally
             {

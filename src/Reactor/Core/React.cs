@@ -10,7 +10,8 @@ namespace Reactor.Core;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The main function is called before the reactor starts (as in Twisted) and may fire synchronously.
+/// The main function is called as soon as the reactor runs, on its thread (Twisted calls it just
+/// before <c>run</c>), so an async main resumes on the reactor after each await; it may fire synchronously.
 /// When its result arrives the reactor is stopped once — not at all if it is already shutting down
 /// (for instance after Ctrl-C, or because main stopped it itself), in which case <c>React</c> simply
 /// returns when the reactor does.
@@ -65,7 +66,9 @@ public static class ReactExtensions
             }
         }
 
-        Deferred.MaybeDeferred(main).AddBoth<object?>(result =>
+        // Called once running, on the reactor thread (Twisted calls main just before run): an async
+        // main then resumes on the loop after each await, and its result arrives on the loop thread.
+        reactor.CallWhenRunning(() => Deferred.MaybeDeferred(main).AddBoth<object?>(result =>
         {
             if (stopping)
             {
@@ -76,7 +79,7 @@ public static class ReactExtensions
                 reactor.CallWhenRunning(() => Finish(result, stopReactor: true));
             }
             return null; // the outcome is handled here: a failure is not reported twice as unhandled
-        });
+        }));
         reactor.Run();
         return code;
     }

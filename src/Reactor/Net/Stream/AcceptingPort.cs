@@ -57,6 +57,9 @@ internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor
     /// <summary>How many times accepting has been paused for lack of descriptors or memory.</summary>
     internal int AcceptPauses { get; private set; }
 
+    /// <summary>How many accepted connections could not be started (the reactor refused their descriptor) and were closed.</summary>
+    internal int AcceptedConnectionsRefused { get; private set; }
+
     /// <summary>True while accepting is paused after resource exhaustion.</summary>
     internal bool AcceptingPaused => _acceptRetry is { Active: true };
 
@@ -128,7 +131,17 @@ internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor
             Syscalls.Close(fd, out _);
             return;
         }
-        StartTransport(fd, peer, protocol);
+        try
+        {
+            StartTransport(fd, peer, protocol);
+        }
+        catch (Exception ex)
+        {
+            // One connection the reactor could not take (select past FD_SETSIZE, epoll ENOMEM/ENOSPC):
+            // the transport closed it; the port goes on accepting (issue 12).
+            AcceptedConnectionsRefused++;
+            Host.Logger.LogError("Could not start the connection from {Peer} on {Port}, closed it: {Error}", peer, this, ex.Message);
+        }
     }
 
     /// <summary>

@@ -20,6 +20,7 @@ internal abstract partial class StreamTransport
     /// </summary>
     public unsafe void Write(ReadOnlySpan<byte> data)
     {
+        Host.CheckReactorThread(nameof(Write));
         if (TlsAbove is { } tls)
         {
             tls.Write(data);
@@ -68,6 +69,7 @@ internal abstract partial class StreamTransport
     /// <summary>Queues every segment of <paramref name="data"/>, in order.</summary>
     public void WriteSequence(ReadOnlySequence<byte> data)
     {
+        Host.CheckReactorThread(nameof(WriteSequence));
         if (TlsAbove is { } tls)
         {
             tls.WriteSequence(data);
@@ -84,6 +86,7 @@ internal abstract partial class StreamTransport
     /// <summary>Closes after every pending byte is sent; the protocol then sees <see cref="ConnectionDone"/>.</summary>
     public void LoseConnection()
     {
+        Host.CheckReactorThread(nameof(LoseConnection));
         if (TlsAbove is { } tls)
         {
             tls.LoseConnection();
@@ -99,6 +102,7 @@ internal abstract partial class StreamTransport
     /// <summary>Sends FIN once pending bytes are sent; reading goes on. Later writes are dropped.</summary>
     public void LoseWriteConnection()
     {
+        Host.CheckReactorThread(nameof(LoseWriteConnection));
         if (TlsAbove is { } tls)
         {
             tls.LoseWriteConnection();
@@ -112,6 +116,7 @@ internal abstract partial class StreamTransport
     /// <summary>Drops pending output and closes with RST; the protocol sees <see cref="ConnectionAborted"/> from the loop.</summary>
     public void AbortConnection()
     {
+        Host.CheckReactorThread(nameof(AbortConnection));
         if (TlsAbove is { } tls)
         {
             tls.AbortConnection();

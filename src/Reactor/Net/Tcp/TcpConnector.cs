@@ -114,7 +114,17 @@ internal sealed class TcpConnector : IConnector
             connection.LoseConnection();
             return;
         }
-        connection.Start(protocol);
+        try
+        {
+            connection.Start(protocol);
+        }
+        catch (Exception ex)
+        {
+            // The reactor refused the descriptor: the socket is closed and the protocol never
+            // connected, so the factory hears a failed attempt, not a half-started connection.
+            _connection = null;
+            ConnectionFailed(ex);
+        }
     }
 
     private void EndActivity(Exception? error, IPEndPoint? peer)

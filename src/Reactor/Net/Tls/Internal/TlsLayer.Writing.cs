@@ -42,6 +42,7 @@ internal sealed partial class TlsLayer
     /// </summary>
     public void Write(ReadOnlySpan<byte> data)
     {
+        ReactorThreadGuard.Check(_clock, nameof(Write));
         if (data.IsEmpty || !AcceptsWrites) return;
         using var scope = LoopContextScope.Enter();
         if (!_handshakeDone || _writePending || !_held.IsEmpty)
@@ -65,6 +66,7 @@ internal sealed partial class TlsLayer
     /// <summary>Writes every segment of <paramref name="data"/>, in order.</summary>
     public void WriteSequence(ReadOnlySequence<byte> data)
     {
+        ReactorThreadGuard.Check(_clock, nameof(WriteSequence));
         foreach (var segment in data) Write(segment.Span);
     }
 
@@ -75,6 +77,7 @@ internal sealed partial class TlsLayer
     /// </summary>
     public void LoseConnection()
     {
+        ReactorThreadGuard.Check(_clock, nameof(LoseConnection));
         if (_disconnecting || _aborted || _lost || _underlying is null) return;
         _disconnecting = true;
         using var scope = LoopContextScope.Enter();
@@ -100,6 +103,7 @@ internal sealed partial class TlsLayer
     /// </summary>
     public void LoseWriteConnection()
     {
+        ReactorThreadGuard.Check(_clock, nameof(LoseWriteConnection));
         if (_writeShutdownRequested || _disconnecting || _aborted || _lost || _underlying is null) return;
         _writeShutdownRequested = true;
         using var scope = LoopContextScope.Enter();
@@ -115,6 +119,7 @@ internal sealed partial class TlsLayer
     /// <summary>Closes at once: no close_notify, pending writes dropped; the application sees <see cref="ConnectionAborted"/>.</summary>
     public void AbortConnection()
     {
+        ReactorThreadGuard.Check(_clock, nameof(AbortConnection));
         if (_aborted || _lost || _underlying is null) return;
         _aborted = true;
         _readsFinished = true;
