@@ -82,7 +82,7 @@ internal sealed class HttpClientConnection : Protocol, IBodySource
         _bodyProtocol = null;
         _bodyRequested = false;
         _pausedByBody = false;
-        _lostBeforeDelivery = null;
+        _lost = null;
         _stashLength = 0;
         _head.Reset();
         var text = new StringBuilder();
@@ -233,17 +233,10 @@ internal sealed class HttpClientConnection : Protocol, IBodySource
         _bodyTransport ??= new BodyTransport(this);
         _bodyProtocol = protocol;
         protocol.MakeConnection(_bodyTransport);
-        if (_lostBeforeDelivery is { } lost)
+        if (_lost is not null)
         {
             // The connection ended before anyone asked for the body: deliver what arrived, then the end.
-            _lostBeforeDelivery = null;
-            _state = State.Body;
-            DrainStash();
-            if (_state == State.Body)
-            {
-                _state = State.Closed;
-                EndBodyAfterLoss(lost);
-            }
+            DeliverAfterLoss();
             return;
         }
         SetTimer(_options.BodyIdleTimeout);
@@ -335,7 +328,7 @@ internal sealed class HttpClientConnection : Protocol, IBodySource
         CancelTimer();
         _state = _keepAlive ? State.Idle : State.Closed;
         if (_stashLength > 0) _keepAlive = false; // bytes past the response: not a connection to reuse
-        if (_keepAlive) _pool.Release(this);
+        if (_keepAlive && Connected) _pool.Release(this);
         else if (Connected) Transport.LoseConnection();
         protocol?.ConnectionLost(new Failure(reason));
         ResumeReading();
@@ -379,6 +372,11 @@ internal sealed class HttpClientConnection : Protocol, IBodySource
     {
         if (!_pausedByBody) return;
         _pausedByBody = false;
+        if (_lost is not null)
+        {
+            DeliverAfterLoss();
+            return;
+        }
         DrainStash();
         if (_state == State.Body && _stashLength == 0) ResumeReading();
     }
@@ -433,22 +431,26 @@ internal sealed class HttpClientConnection : Protocol, IBodySource
         }
         else if (state == State.Body)
         {
-            if (!_bodyRequested)
-            {
-                // Nobody reads the body yet: whoever comes later gets what arrived, then the end.
-                _lostBeforeDelivery = reason.Value;
-                return;
-            }
+            // What arrived before the end is still delivered, in order and only while the reader
+            // is not paused (or once someone asks for the body); then the body ends.
             _state = State.Body;
-            _pausedByBody = false;
-            DrainStash();
-            if (_state != State.Body) return;
-            _state = State.Closed;
-            EndBodyAfterLoss(reason.Value);
+            _lost = reason.Value;
+            if (_bodyRequested) DeliverAfterLoss();
         }
     }
 
-    private Exception? _lostBeforeDelivery;
+    /// <summary>Set while the connection is gone but stashed body bytes still wait for their reader.</summary>
+    private Exception? _lost;
+
+    private void DeliverAfterLoss()
+    {
+        DrainStash();
+        if (_state != State.Body || _pausedByBody || _bodyProtocol is null) return;
+        var lost = _lost!;
+        _lost = null;
+        _state = State.Closed;
+        EndBodyAfterLoss(lost);
+    }
 
     private void EndBodyAfterLoss(Exception reason)
     {

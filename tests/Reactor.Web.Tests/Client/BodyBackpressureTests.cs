@@ -94,4 +94,51 @@ public sealed class BodyBackpressureTests
         Assert.That(reader.Body.ToArray(), Is.EqualTo("onetwo"u8.ToArray()));
         Assert.That(reader.End?.Value, Is.InstanceOf<ResponseDone>());
     }
+
+    [Test]
+    public void ConnectionLostWhileTheReaderIsPausedEndsTheBodyOnlyAfterItResumes()
+    {
+        // The http-response fuzz target checks this too: the stash used to be pushed into a paused reader.
+        var connection = ClientConnections.Create(new Clock());
+        connection.MakeConnection(new StringTransport());
+        var result = new Deferred<Response>();
+        connection.Send("GET", new Uri("http://example.com/"), new Headers(), null, result);
+        connection.DataReceived("HTTP/1.1 200 OK\r\n\r\nuntil close"u8);
+        var reader = new Reader();
+        result.AddCallback(r =>
+        {
+            r.DeliverBody(reader);
+            return r;
+        });
+        connection.ConnectionLost(new Failure(new ConnectionDone()));
+        Assert.That(reader.Pieces, Is.Zero, "paused: not delivered, not ended");
+        Assert.That(reader.End, Is.Null);
+
+        reader.Transport.ResumeProducing();
+        Assert.That(reader.Body.ToArray(), Is.EqualTo("until close"u8.ToArray()));
+        Assert.That(reader.End?.Value, Is.InstanceOf<PotentialDataLoss>());
+    }
+
+    [Test]
+    public void BodyAskedForAfterTheConnectionEndedStillGetsWhatArrivedWhenTheReaderPausesAtFirst()
+    {
+        var connection = ClientConnections.Create(new Clock());
+        connection.MakeConnection(new StringTransport());
+        var result = new Deferred<Response>();
+        connection.Send("GET", new Uri("http://example.com/"), new Headers(), null, result);
+        connection.DataReceived("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"u8);
+        connection.ConnectionLost(new Failure(new ConnectionLost()));
+        var reader = new Reader();
+        result.AddCallback(r =>
+        {
+            r.DeliverBody(reader);
+            return r;
+        });
+        Assert.That(reader.Pieces, Is.Zero);
+        Assert.That(reader.End, Is.Null, "the 3 bytes that came are not dropped by ending at once");
+
+        reader.Transport.ResumeProducing();
+        Assert.That(reader.Body.ToArray(), Is.EqualTo("abc"u8.ToArray()));
+        Assert.That(reader.End?.Value, Is.InstanceOf<ResponseFailed>(), "7 of 10 bytes missing");
+    }
 }
