@@ -45,7 +45,8 @@ public sealed class HttpRequestTarget : StreamTarget
         root.PutChild("echo", new DelegateResource(r =>
         {
             log.Add("echo", r.Content.Span);
-            r.SetHeader("X-Args", string.Join("&", r.Args.Select(a => a.Key + "=" + string.Join(",", a.Value))));
+            // Decoded arguments may hold any byte: logged, not echoed in a header (which refuses control bytes).
+            log.Add("args", System.Text.Encoding.UTF8.GetBytes(string.Join("&", r.Args.Select(a => a.Key + "=" + string.Join(",", a.Value)))));
             r.Write(r.Content.Span);
         }));
         root.PutChild("stream", new StreamedBody(log));
