@@ -128,11 +128,13 @@ public class ReactorGroupTests
         using var running = new RunningGroup(2, GroupListenMode.ReusePort);
         var stopped = new ManualResetEventSlim();
         var firedOn = 0;
-        running.Port.StopListening().AddCallback(_ =>
+        // On the first loop's thread, where the result fires: a callback added from another thread
+        // could race the firing.
+        running.Group.Loops[0].CallFromThread(() => running.Port.StopListening().AddCallback(_ =>
         {
             firedOn = Environment.CurrentManagedThreadId;
             stopped.Set();
-        });
+        }));
         Assert.That(stopped.Wait(RunningGroup.Deadline), Is.True, "StopListening fired");
         Assert.That(firedOn, Is.EqualTo(running.LoopThreads[0]), "on the first loop's thread");
         using var late = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

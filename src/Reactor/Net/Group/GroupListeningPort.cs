@@ -31,7 +31,8 @@ internal sealed class GroupListeningPort : IListeningPort
     /// <inheritdoc/>
     /// <remarks>
     /// Callable from any thread. While the group runs, each loop stops its own part and the result
-    /// fires on the first loop's thread once all have; otherwise every part stops at once.
+    /// fires on the first loop's thread once all have (call it there, through CallFromThread, to add
+    /// callbacks without racing the firing); otherwise every part stops at once.
     /// </remarks>
     public Deferred<object?> StopListening()
     {
