@@ -109,6 +109,12 @@ internal sealed class HttpClientConnection : Protocol, IBodySource
     public override void DataReceived(ReadOnlySpan<byte> data)
     {
         if (!data.IsEmpty) _receivedAny = true;
+        Process(data);
+    }
+
+    /// <summary>Runs bytes through the state machine: the head, the body, or bytes nobody asked for.</summary>
+    private void Process(ReadOnlySpan<byte> data)
+    {
         while (!data.IsEmpty)
         {
             switch (_state)
@@ -263,8 +269,16 @@ internal sealed class HttpClientConnection : Protocol, IBodySource
             var bytes = _stash.AsSpan(0, _stashLength).ToArray();
             _stashLength = 0;
             var rest = FeedBody(bytes);
-            if (!rest.IsEmpty) Stash(rest);
-            if (!rest.IsEmpty && _state != State.Body) break;
+            if (rest.IsEmpty) continue;
+            if (_state == State.Body)
+            {
+                Stash(rest); // the reader paused again
+                continue;
+            }
+            // The body ended inside the stash: what follows is read exactly as if it had just
+            // arrived (the next response if the caller already sent a request, else a reason to close).
+            Process(rest);
+            break;
         }
     }
 
@@ -344,14 +358,14 @@ internal sealed class HttpClientConnection : Protocol, IBodySource
 
     private void PauseReading()
     {
-        if (_readingPaused || !Connected) return;
+        if (_readingPaused || !Connected || Transport.Disconnecting) return;
         _readingPaused = true;
         Transport.PauseProducing();
     }
 
     private void ResumeReading()
     {
-        if (!_readingPaused || !Connected) return;
+        if (!_readingPaused || !Connected || Transport.Disconnecting) return;
         _readingPaused = false;
         Transport.ResumeProducing();
     }
