@@ -26,4 +26,7 @@ internal static partial class NetLog
 
     [LoggerMessage(EventId = 330, Level = LogLevel.Error, Message = "Could not deliver the resolution of {Host} to the reactor thread.")]
     internal static partial void ResolutionNotDelivered(ILogger logger, Exception exception, string host);
+
+    [LoggerMessage(EventId = 331, Level = LogLevel.Error, Message = "Could not deliver the reverse lookup of {Address} to the reactor thread.")]
+    internal static partial void ReverseLookupNotDelivered(ILogger logger, Exception exception, object address);
 }
