@@ -497,5 +497,5 @@ internal sealed class HttpClientConnection : Protocol, IBodySource
 internal static class ClientLog
 {
     public static void LogBodyProtocolFailure(this Microsoft.Extensions.Logging.ILogger logger, Exception error) =>
-        Microsoft.Extensions.Logging.LoggerExtensions.LogError(logger, error, "A response body protocol raised an exception");
+        WebLog.ResponseBodyProtocolFailed(logger, error);
 }
