@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Reactor;
 using Reactor.Core;
+using Reactor.Defer;
 using Reactor.Examples.PreforkEcho;
 using Reactor.Protocols;
 using Reactor.Selectors;
@@ -17,6 +18,11 @@ var workers = new Option<int>("--workers") { Description = "worker processes sha
 var report = new Option<bool>("--report") { Description = "each worker reports every connection it accepts (relayed on the parent's stderr as \"worker N (pid P): connection from ADDRESS\")" };
 var selector = new Option<SelectorKind?>("--selector") { Description = "selector backend (default: REACTOR_SELECTOR, else the best for this OS)" };
 selector.AcceptOnlyFromAmong("epoll", "kqueue", "poll", "select");
+var maxConnections = new Option<int>("--max-connections")
+{
+    Description = "each worker stops accepting while it holds this many connections, so the others take the next ones; 0 = no limit",
+    DefaultValueFactory = _ => 0,
+};
 var fd = new Option<int>("--fd") { Description = "the inherited listening socket", DefaultValueFactory = _ => 3 };
 var ipv6 = new Option<bool>("--ipv6") { Description = "the inherited socket is IPv6" };
 
@@ -24,19 +30,24 @@ var root = new RootCommand(
     "A TCP echo server (Echo's protocol: every byte comes back, and after a client's FIN the rest, then close) served by " +
     "--workers processes that share one listening socket. The first line of output is \"PreforkEcho listening on ADDRESS\"; " +
     "worker starts, exits and restarts are reported on stderr. SIGTERM or Ctrl-C stops the workers, then the parent.")
-    { port, host, workers, report, selector };
-var worker = new Command("worker", "(internal) one worker: adopts the listening socket on --fd and serves it until SIGTERM") { fd, ipv6, report, selector };
+    { port, host, workers, report, selector, maxConnections };
+var worker = new Command("worker", "(internal) one worker: adopts the listening socket on --fd and serves it until SIGTERM") { fd, ipv6, report, selector, maxConnections };
 worker.Hidden = true;
 root.Subcommands.Add(worker);
-root.SetAction(parsed => Parent(parsed.GetValue(selector), parsed.GetValue(host)!, parsed.GetValue(port), parsed.GetValue(workers), parsed.GetValue(report)));
-worker.SetAction(parsed => Worker(parsed.GetValue(selector), parsed.GetValue(fd), parsed.GetValue(ipv6), parsed.GetValue(report)));
+root.SetAction(parsed => Parent(parsed.GetValue(selector), parsed.GetValue(host)!, parsed.GetValue(port), parsed.GetValue(workers), parsed.GetValue(report), parsed.GetValue(maxConnections)));
+worker.SetAction(parsed => Worker(parsed.GetValue(selector), parsed.GetValue(fd), parsed.GetValue(ipv6), parsed.GetValue(report), parsed.GetValue(maxConnections)));
 return root.Parse(args).Invoke();
 
-static int Parent(SelectorKind? selector, string host, int port, int workers, bool report)
+static int Parent(SelectorKind? selector, string host, int port, int workers, bool report, int maxConnections)
 {
     if (workers < 1)
     {
         Console.Error.WriteLine("PreforkEcho: --workers must be at least 1");
+        return 1;
+    }
+    if (maxConnections < 0)
+    {
+        Console.Error.WriteLine("PreforkEcho: --max-connections must be 0 (no limit) or more");
         return 1;
     }
     if (!IPAddress.TryParse(host, out var address))
@@ -61,6 +72,7 @@ static int Parent(SelectorKind? selector, string host, int port, int workers, bo
     var workerArgs = new List<string> { "worker", "--fd", "3" };
     if (address.AddressFamily == AddressFamily.InterNetworkV6) workerArgs.Add("--ipv6");
     if (report) workerArgs.Add("--report");
+    if (maxConnections > 0) workerArgs.AddRange(["--max-connections", maxConnections.ToString()]);
     if (selector is { } kind) workerArgs.AddRange(["--selector", kind.ToString().ToLowerInvariant()]);
     var pool = new WorkerPool(reactor, (int)listener.Handle, workers, workerArgs);
     reactor.CallWhenRunning(() =>
@@ -74,13 +86,14 @@ static int Parent(SelectorKind? selector, string host, int port, int workers, bo
     return 0;
 }
 
-static int Worker(SelectorKind? selector, int fd, bool ipv6, bool report)
+static int Worker(SelectorKind? selector, int fd, bool ipv6, bool report, int maxConnections)
 {
     using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = selector });
-    var factory = Factory.ForProtocol(() => new EchoProtocol(report));
+    var limit = new ConnectionLimit(maxConnections);
+    var factory = Factory.ForProtocol(() => new EchoProtocol(report, limit));
     try
     {
-        reactor.AdoptStreamPort(fd, ipv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork, factory);
+        limit.Port = (IPushProducer)reactor.AdoptStreamPort(fd, ipv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork, factory);
     }
     catch (ArgumentException error)
     {
@@ -94,10 +107,11 @@ static int Worker(SelectorKind? selector, int fd, bool ipv6, bool report)
 }
 
 /// <summary>Echo's protocol (see examples/Echo), reporting each connection on stdout when asked.</summary>
-sealed class EchoProtocol(bool report) : Protocol, IHalfCloseableProtocol
+sealed class EchoProtocol(bool report, ConnectionLimit limit) : Protocol, IHalfCloseableProtocol
 {
     public override void ConnectionMade()
     {
+        limit.Opened();
         if (report)
         {
             Console.WriteLine($"connection from {Transport.GetPeer()}");
@@ -111,4 +125,10 @@ sealed class EchoProtocol(bool report) : Protocol, IHalfCloseableProtocol
     public void ReadConnectionLost() => Transport.LoseConnection();
 
     public void WriteConnectionLost() { }
+
+    public override void ConnectionLost(Failure reason)
+    {
+        base.ConnectionLost(reason);
+        limit.Closed();
+    }
 }

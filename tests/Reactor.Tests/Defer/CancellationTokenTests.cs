@@ -3,7 +3,7 @@ using Reactor.Defer;
 using Reactor.Net.Endpoints;
 using Reactor.Tests.Core;
 using Reactor.Tests.Net.Endpoints;
-using static Reactor.Tests.Defer.DeferredAssert;
+using static Reactor.Testing.DeferredAssert;
 
 namespace Reactor.Tests.Defer;
 

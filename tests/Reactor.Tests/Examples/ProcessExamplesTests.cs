@@ -172,46 +172,37 @@ public sealed class ProcessExamplesTests
     [Test]
     public void PreforkEchoSpreadsConnectionsRestartsAKilledWorkerAndLosesNoOtherConnection()
     {
-        using var server = ExampleProcess.Start("PreforkEcho", "--port", "0", "--workers", "4", "--report");
+        using var server = ExampleProcess.Start("PreforkEcho", "--port", "0", "--workers", "4", "--max-connections", "2", "--report");
         Assert.That(server.FirstLine, Does.Match(@"^PreforkEcho listening on 127\.0\.0\.1:\d+$"));
         var started = new Regex(@"worker (\d+) started \(pid (\d+)\)");
         var accepted = new Regex(@"worker (\d+) \(pid (\d+)\): connection from 127\.0\.0\.1:(\d+)");
-        WaitFor(() => started.Matches(server.Stderr).Count == 4, "four workers start", server);
+        server.WaitForStderr(e => started.Matches(e).Count == 4, "four workers start");
 
-        // Spread: sequential connections, each a fresh wake-up of every worker blocked on the socket.
-        for (var i = 0; i < 200; i++) Assert.That(EchoOnce(server.Port, $"m{i}"), Is.EqualTo(Encoding.ASCII.GetBytes($"m{i}")));
-        WaitFor(() => accepted.Matches(server.Stderr).Count >= 200, "every connection is reported", server);
-        var counts = accepted.Matches(server.Stderr).GroupBy(m => m.Groups[2].Value).ToDictionary(g => g.Key, g => g.Count());
-        TestContext.Out.WriteLine("connections per worker pid: " + string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}")));
-        Assert.That(counts.Values.Sum(), Is.EqualTo(200));
-        Assert.That(counts, Has.Count.GreaterThan(1), "more than one worker accepted connections");
-
-        // Open connections, learn which worker holds each, kill one worker.
-        var held = new List<(Socket Socket, string Pid)>();
-        for (var i = 0; i < 40 && held.Select(h => h.Pid).Distinct().Count() < 2; i++)
+        // Spread: a worker holding --max-connections pauses its port, so the kernel hands the next
+        // clients to the others. Eight held connections on four workers capped at two: two each.
+        var held = new List<(Socket Socket, string LocalPort)>();
+        for (var i = 0; i < 8; i++)
         {
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 30_000 };
             socket.Connect(IPAddress.Loopback, server.Port);
-            var localPort = ((IPEndPoint)socket.LocalEndPoint!).Port.ToString();
-            Match? match = null;
-            WaitFor(() => (match = accepted.Matches(server.Stderr).LastOrDefault(m => m.Groups[3].Value == localPort)) is not null, "the connection is reported", server);
-            held.Add((socket, match!.Groups[2].Value));
+            held.Add((socket, ((IPEndPoint)socket.LocalEndPoint!).Port.ToString()));
         }
-        var victim = held[0].Pid;
-        Assert.That(held.Select(h => h.Pid).Distinct().Count(), Is.GreaterThan(1), "connections held on two workers");
-        using (var kill = System.Diagnostics.Process.Start("kill", $"-KILL {victim}")) kill.WaitForExit(10_000);
-        WaitFor(() => started.Matches(server.Stderr).Count == 5, "the killed worker is replaced", server);
-        Assert.That(server.Stderr, Does.Contain($"(pid {victim}) ended"));
+        server.WaitForStderr(e => accepted.Matches(e).Count == 8, "all eight connections are reported");
+        var workerOf = accepted.Matches(server.Stderr).ToDictionary(m => m.Groups[3].Value, m => m.Groups[2].Value);
+        var counts = held.GroupBy(h => workerOf[h.LocalPort]).ToDictionary(g => g.Key, g => g.Count());
+        TestContext.Out.WriteLine("connections per worker pid: " + string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}")));
+        Assert.That(counts.Values, Is.EqualTo(new[] { 2, 2, 2, 2 }), "each of the four workers holds two connections");
+        foreach (var (socket, localPort) in held) Assert.That(RoundTrip(socket, $"ping {localPort}"), Is.EqualTo($"ping {localPort}"), "every held connection echoes");
 
-        foreach (var (socket, pid) in held.Where(h => h.Pid != victim))
+        // Kill one worker: its two connections die with it; it is replaced; the others' six live on.
+        var victim = workerOf[held[0].LocalPort];
+        using (var kill = System.Diagnostics.Process.Start("kill", $"-KILL {victim}")) kill.WaitForExit(10_000);
+        server.WaitForStderr(e => started.Matches(e).Count == 5 && e.Contains($"(pid {victim}) ended"), "the killed worker is replaced");
+        foreach (var (socket, localPort) in held.Where(h => workerOf[h.LocalPort] != victim))
         {
             socket.Send("still here"u8.ToArray());
             socket.Shutdown(SocketShutdown.Send);
-            var buffer = new byte[64];
-            var total = 0;
-            int n;
-            while ((n = socket.Receive(buffer, total, buffer.Length - total, SocketFlags.None)) > 0) total += n;
-            Assert.That(Encoding.ASCII.GetString(buffer, 0, total), Is.EqualTo("still here"), $"a connection on worker {pid} survives");
+            Assert.That(Encoding.ASCII.GetString(ReadToEnd(socket)), Is.EqualTo("still here"), $"a connection on worker {workerOf[localPort]} survives");
         }
         foreach (var (socket, _) in held) socket.Dispose();
         Assert.That(EchoOnce(server.Port, "after"), Is.EqualTo("after"u8.ToArray()), "new connections are served");
@@ -220,6 +211,26 @@ public sealed class ProcessExamplesTests
         {
             Assert.That(IsPreforkEchoRunning(int.Parse(m.Groups[2].Value)), Is.False, $"worker pid {m.Groups[2].Value} is gone");
         }
+    }
+
+    /// <summary>Sends <paramref name="message"/> on a held connection and reads exactly its length back.</summary>
+    private static string RoundTrip(Socket socket, string message)
+    {
+        socket.Send(Encoding.ASCII.GetBytes(message));
+        var buffer = new byte[message.Length];
+        var total = 0;
+        int n;
+        while (total < buffer.Length && (n = socket.Receive(buffer, total, buffer.Length - total, SocketFlags.None)) > 0) total += n;
+        return Encoding.ASCII.GetString(buffer, 0, total);
+    }
+
+    private static byte[] ReadToEnd(Socket socket)
+    {
+        var result = new MemoryStream();
+        var buffer = new byte[4096];
+        int n;
+        while ((n = socket.Receive(buffer)) > 0) result.Write(buffer, 0, n);
+        return result.ToArray();
     }
 
     private static bool IsPreforkEchoRunning(int pid)
@@ -232,12 +243,5 @@ public sealed class ProcessExamplesTests
         {
             return false;
         }
-    }
-
-    private static void WaitFor(Func<bool> condition, string what, ExampleProcess server)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition() && clock.Elapsed < NetTesting.Deadline) Thread.Sleep(10);
-        Assert.That(condition(), Is.True, $"Timed out waiting for: {what}. stderr:\n{server.Stderr}");
     }
 }

@@ -113,7 +113,8 @@ public sealed class BlockingHandlerFactory : IProtocolFactory
                 connection.Peer, _options.Workers, _options.WhenBusy == BusyPolicy.Queue ? _options.MaxQueued : 0, _options.WhenBusy);
             return false;
         }
-        connection.Sequence = _sequence++;
+        // The connection is complete before a worker can see it: once queued, a worker may run it at once.
+        connection.Admitted(_sequence++);
         _queue.Add(connection);
         return true;
     }

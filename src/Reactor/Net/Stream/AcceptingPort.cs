@@ -15,8 +15,10 @@ namespace Reactor.Net.Stream;
 /// <c>uv__server_io</c>): accepts in bursts when readable, builds a protocol per connection, backs off when
 /// the process runs out of descriptors or memory, and stops and closes once. A family (TCP, UNIX) says
 /// only how to read a peer address, how to start a connection, and what else to release on close.
+/// Like Twisted's port (a <c>FileDescriptor</c>, hence a push producer) it can be paused: while paused,
+/// new clients wait in the kernel's backlog.
 /// </summary>
-internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor
+internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor, IPushProducer
 {
     /// <summary>At most this many accepts per readiness report, so one busy port cannot starve the loop.</summary>
     internal const int MaxAcceptsPerRead = 128;
@@ -26,6 +28,7 @@ internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor
 
     private Deferred<object?>? _stopped;
     private IDelayedCall? _acceptRetry;
+    private bool _paused;
     private int _fd;
 
     protected AcceptingPort(ITransportHost host, ISyscalls syscalls, IProtocolFactory factory, int fd)
@@ -78,7 +81,8 @@ internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor
     {
         var capacity = PeerAddressCapacity;
         var address = stackalloc byte[capacity];
-        for (var i = 0; i < MaxAcceptsPerRead && _fd >= 0; i++)
+        // A protocol started in this burst may pause the port (a per-process connection limit): stop at once.
+        for (var i = 0; i < MaxAcceptsPerRead && _fd >= 0 && !_paused; i++)
         {
             int length = capacity;
             var fd = Syscalls.Accept(_fd, address, &length, out var errno);
@@ -157,9 +161,28 @@ internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor
         _acceptRetry = Host.CallLater(AcceptRetryDelay, () =>
         {
             _acceptRetry = null;
-            if (_fd >= 0) Host.AddReader(this);
+            if (_fd >= 0 && !_paused) Host.AddReader(this);
         });
     }
+
+    /// <summary>Stops accepting until <see cref="ResumeProducing"/>; clients queue in the kernel's backlog.</summary>
+    public void PauseProducing()
+    {
+        if (_paused || _fd < 0) return;
+        _paused = true;
+        Host.RemoveReader(this);
+    }
+
+    /// <summary>Accepts again after <see cref="PauseProducing"/> (unless an out-of-descriptors back-off is still running; it resumes when that ends).</summary>
+    public void ResumeProducing()
+    {
+        if (!_paused) return;
+        _paused = false;
+        if (_fd >= 0 && !AcceptingPaused) Host.AddReader(this);
+    }
+
+    /// <summary>Stops listening for good (<see cref="StopListening"/>).</summary>
+    public void StopProducing() => StopListening();
 
     /// <inheritdoc/>
     public Deferred<object?> StopListening()

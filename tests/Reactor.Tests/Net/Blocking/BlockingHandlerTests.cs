@@ -65,13 +65,6 @@ public sealed class BlockingHandlerTests
         return result.ToArray();
     }
 
-    private static void WaitFor(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition() && clock.Elapsed < Deadline) Thread.Sleep(5);
-        Assert.That(condition(), Is.True, $"Timed out waiting for: {what}");
-    }
-
     /// <summary>socketserver's echo handler: read to end of input, write it back.</summary>
     private static void Echo(BlockingConnection connection)
     {
@@ -85,6 +78,7 @@ public sealed class BlockingHandlerTests
     {
         var starts = new List<long>();
         var streams = new List<BlockingSocketStream>();
+        using var returned = new CountdownEvent(500);
         var factory = new BlockingHandlerFactory(_reactor, connection =>
         {
             lock (starts)
@@ -93,6 +87,7 @@ public sealed class BlockingHandlerTests
                 streams.Add((BlockingSocketStream)connection.Stream);
             }
             Echo(connection);
+            returned.Signal();
         }, new BlockingHandlerOptions { Workers = 16 });
         var port = Listen(factory);
 
@@ -110,7 +105,7 @@ public sealed class BlockingHandlerTests
             Assert.That(reply, Is.EqualTo($"request {i}: " + new string('x', 2000) + "\n"), $"client {i}");
             clients[i].Dispose();
         }
-        WaitFor(() => factory.Served == 500, "every handler returns");
+        Assert.That(returned.Wait(Deadline), Is.True, "every handler returns");
 
         lock (starts)
         {
@@ -180,8 +175,10 @@ public sealed class BlockingHandlerTests
         var port = Listen(factory);
         var served = Enumerable.Range(0, 3).Select(_ => Connect(port)).ToList();
         using var refused = Connect(port);
-        WaitFor(() => factory.Refused == 1, "the fourth connection is refused");
+        // The refusal is counted on the reactor thread before the connection is closed, so the
+        // client's end of input comes after it.
         Assert.That(ReadToEnd(refused), Is.Empty, "closed without a byte");
+        Assert.That(factory.Refused, Is.EqualTo(1), "the fourth connection is refused");
 
         release.Set();
         foreach (var (socket, i) in served.Select((s, i) => (s, i)))
@@ -206,8 +203,8 @@ public sealed class BlockingHandlerTests
         var port = Listen(factory);
         using var first = Connect(port);
         using var second = Connect(port);
-        WaitFor(() => factory.Refused == 1, "the second connection is refused");
-        Assert.That(ReadToEnd(second), Is.Empty);
+        Assert.That(ReadToEnd(second), Is.Empty, "closed without a byte");
+        Assert.That(factory.Refused, Is.EqualTo(1), "the second connection is refused");
         release.Set();
         first.Send("ok"u8.ToArray());
         first.Shutdown(SocketShutdown.Send);
@@ -220,8 +217,8 @@ public sealed class BlockingHandlerTests
         var factory = new BlockingHandlerFactory(_reactor, _ => throw new InvalidOperationException("handler failed"));
         var port = Listen(factory);
         using var client = Connect(port);
+        // The failure is logged before the worker closes the connection, so the client's end of input comes after it.
         Assert.That(ReadToEnd(client), Is.Empty);
-        WaitFor(() => factory.Served == 1, "the handler returns");
         Assert.That(_logger.Errors.Any(e => e.Exception is InvalidOperationException), Is.True);
     }
 

@@ -1,6 +1,6 @@
 using Reactor.Net.Endpoints;
 using Reactor.Net.Unix;
-using static Reactor.Tests.Net.Resolution.DeferredResults;
+using static Reactor.Testing.DeferredAssert;
 
 namespace Reactor.Tests.Net.Endpoints;
 

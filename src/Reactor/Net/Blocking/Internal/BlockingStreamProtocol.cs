@@ -31,7 +31,7 @@ internal sealed class BlockingStreamProtocol : Protocol, IHalfCloseableProtocol,
     public BlockingConnection Connection { get; private set; } = null!;
 
     /// <summary>Arrival order, set when admitted.</summary>
-    public long Sequence { get; set; }
+    public long Sequence { get; private set; }
 
     /// <summary>The peer (for logs).</summary>
     public EndPoint? Peer => TransportOrNull?.GetPeer();
@@ -47,9 +47,14 @@ internal sealed class BlockingStreamProtocol : Protocol, IHalfCloseableProtocol,
         {
             Stream.MarkRefused();
             Transport.LoseConnection();
-            return;
         }
-        Connection = new BlockingConnection(Stream, Transport.GetPeer(), Transport.GetHost(), Sequence);
+    }
+
+    /// <summary>Called by the factory on the reactor thread just before the connection is queued for a worker.</summary>
+    internal void Admitted(long sequence)
+    {
+        Sequence = sequence;
+        Connection = new BlockingConnection(Stream, Transport.GetPeer(), Transport.GetHost(), sequence);
     }
 
     public override void DataReceived(ReadOnlySpan<byte> data)
