@@ -9,6 +9,7 @@
 # table and a chart (ScottPlot), and prints the table.
 #
 # Usage: benchmarks/compare.sh [-r PASSES] [-d SECONDS] [-w SECONDS] [-l "a b c d e"] [-p "reactor c-epoll kestrel"]
+#        benchmarks/compare.sh --loops "1 2" [-r PASSES] [-d SECONDS] [-w SECONDS] [-l "a c"]   (the --loops section)
 #   -r PASSES   interleaved passes (default 3; the table shows medians)
 #   -d SECONDS  measured seconds per cell (default 2)
 #   -w SECONDS  warm-up seconds per cell, not measured (default 3: the .NET servers finish tiered JIT)
@@ -17,6 +18,8 @@
 # Output: benchmarks/results/<stamp>/{results.tsv,raw.txt,table.md,chart.png,env.txt}; with -u the
 # table and chart are also copied to benchmarks/compare-table.md and benchmarks/compare-chart.png,
 # which the README shows.
+# --loops "1 2": the multi-loop section instead (see "the --loops section" below): Reactor's Echo with
+#   --loops N for each N (and --spread handoff for N > 1), server AND load generator on all CPUs.
 #
 # Extending it: a workload is a workload_<id> function calling `cell` with loadgen arguments; a peer
 # is a peer_<name> function that starts the server in the foreground on the port it is given (exec),
@@ -24,12 +27,15 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-PASSES=3 DUR=2 WARM=3 WORKLOADS="a b c d e" PEERS="reactor c-epoll kestrel" UPDATE=0
-while getopts "r:d:w:l:p:u" opt; do
+PASSES=3 DUR=2 WARM=3 WORKLOADS="a b c d e" PEERS="reactor c-epoll kestrel" UPDATE=0 LOOPS=""
+args=()
+for a in "$@"; do [[ $a == --loops ]] && args+=(-L) || args+=("$a"); done
+set -- ${args[@]+"${args[@]}"}
+while getopts "r:d:w:l:p:uL:" opt; do
   case $opt in
     r) PASSES=$OPTARG ;; d) DUR=$OPTARG ;; w) WARM=$OPTARG ;; l) WORKLOADS=$OPTARG ;; p) PEERS=$OPTARG ;;
-    u) UPDATE=1 ;;
-    *) sed -n "12,24p" "$0"; exit 2 ;;
+    u) UPDATE=1 ;; L) LOOPS=$OPTARG ;;
+    *) sed -n "12,30p" "$0"; exit 2 ;;
   esac
 done
 
@@ -66,10 +72,11 @@ publish() { # DIR PROJECT: Release build; its log is shown only when it fails
 build_all() {
   echo "== build (Release)"
   gcc -O2 -Wall -Wextra -o "$build/loadgen" "$here/loadgen/loadgen.c"
-  gcc -O2 -Wall -Wextra -o "$build/c-epoll" "$here/peers/c-epoll/echo_server.c"
   publish "$build/reactor" "$root/examples/Echo/Echo.csproj"
-  publish "$build/kestrel" "$here/peers/kestrel/KestrelEcho.csproj"
   publish "$build/report" "$here/report/Report.csproj"
+  [[ -n $LOOPS ]] && return 0 # the --loops section runs Reactor only
+  gcc -O2 -Wall -Wextra -o "$build/c-epoll" "$here/peers/c-epoll/echo_server.c"
+  publish "$build/kestrel" "$here/peers/kestrel/KestrelEcho.csproj"
 }
 
 # ---- peers: each execs its server in the foreground on port $1, first stdout line = its address -----
@@ -83,14 +90,14 @@ cell() { # PASS PEER WORKLOAD-ID TITLE UNIT LOADGEN-ARGS...
   shift 5
   local fifo=$build/first-line.$$ pid port line result value
   rm -f "$fifo"; mkfifo "$fifo"
-  taskset -c 0 bash -c "$(declare -f "peer_$peer"); build=$build; peer_$peer 0" >"$fifo" 2>"$out/server-$peer.log" &
+  taskset -c "$SERVER_CPUS" bash -c "$(declare -f "peer_$peer"); build=$build; peer_$peer 0" >"$fifo" 2>"$out/server-$peer.log" &
   pid=$!
   exec 3<"$fifo"
   if ! read -r -t 30 line <&3; then
     echo "compare.sh: $peer printed no address" >&2; kill "$pid" 2>/dev/null; exec 3<&-; rm -f "$fifo"; return 1
   fi
   port=${line##*:}
-  result=$(taskset -c 1 timeout $((WARM + DUR + 90)) "$build/loadgen" --port "$port" "$@" \
+  result=$(taskset -c "$CLIENT_CPUS" timeout $((WARM + DUR + 90)) "$build/loadgen" --port "$port" "$@" \
              --warmup "$WARM" --duration "$DUR" --server-pid "$pid") || result="FAILED ${result:-}"
   kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -115,6 +122,29 @@ workload_c() { cell "$1" "$2" c "1,000 conns" msg/s --mode echo --conns 1000 --s
 workload_d() { cell "$1" "$2" d "bulk 64 KiB x16" MB/s --mode echo --conns 1 --size 65536 --depth 16; }
 workload_e() { cell "$1" "$2" e "connection churn" conn/s --mode churn --conns 50 --size 64; }
 
+# ---- the --loops section: one program on N loops -------------------------------------------------------
+# Reactor's Echo with --loops N (a ReactorGroup: N loops on N threads; SO_REUSEPORT per loop by default)
+# and, for N > 1, --spread handoff (one loop accepts and deals connections out). To scale, the server
+# needs the cores, so here the server and the load generator BOTH run on every CPU: on a 2-core machine
+# they compete, and the figures show the CPU each operation costs the server and whether a second loop
+# adds throughput while the load generator takes its share; they cannot show linear scaling (that needs
+# cores to spare beyond the load generator's: check >= 0.85 x linear on an 8+ core machine).
+SERVER_CPUS=0 CLIENT_CPUS=1
+if [[ -n $LOOPS ]]; then
+  SERVER_CPUS="0-$((cpus - 1))" CLIENT_CPUS="0-$((cpus - 1))"
+  rm -rf "$out"; out=$out-loops; mkdir -p "$out"; results=$out/results.tsv; : >"$results"
+  [[ $WORKLOADS == "a b c d e" ]] && WORKLOADS="a c"
+  PEERS=""
+  for n in $LOOPS; do
+    eval "peer_reactor-loops$n() { exec \"\$build/reactor/Echo\" --port \"\$1\" --loops $n; }"
+    PEERS+=" reactor-loops$n"
+    if ((n > 1)); then
+      eval "peer_reactor-loops$n-handoff() { exec \"\$build/reactor/Echo\" --port \"\$1\" --loops $n --spread handoff; }"
+      PEERS+=" reactor-loops$n-handoff"
+    fi
+  done
+fi
+
 # ---- the run --------------------------------------------------------------------------------------------
 build_all
 {
@@ -123,7 +153,12 @@ build_all
   echo "kernel: $(uname -r)"
   echo "dotnet: $(dotnet --version)"
   echo "gcc: $(gcc -dumpfullversion)"
-  echo "command: benchmarks/compare.sh -r $PASSES -d $DUR -w $WARM -l \"$WORKLOADS\" -p \"$PEERS\""
+  if [[ -n $LOOPS ]]; then
+    echo "command: benchmarks/compare.sh --loops \"$LOOPS\" -r $PASSES -d $DUR -w $WARM -l \"$WORKLOADS\""
+    echo "cpus: server on $SERVER_CPUS, load generator on $CLIENT_CPUS (shared)"
+  else
+    echo "command: benchmarks/compare.sh -r $PASSES -d $DUR -w $WARM -l \"$WORKLOADS\" -p \"$PEERS\""
+  fi
 } >"$out/env.txt"
 cat "$out/env.txt"
 for pass in $(seq "$PASSES"); do
@@ -135,7 +170,10 @@ done
 
 echo "== report"
 "$build/report/Report" "$results" "$out"
-if ((UPDATE)); then
+if ((UPDATE)) && [[ -n $LOOPS ]]; then
+  cp "$out/table.md" "$here/compare-loops-table.md"
+  cp "$out/env.txt" "$here/compare-loops-env.txt"
+elif ((UPDATE)); then
   cp "$out/table.md" "$here/compare-table.md"
   cp "$out/chart.png" "$here/compare-chart.png"
   cp "$out/env.txt" "$here/compare-env.txt"

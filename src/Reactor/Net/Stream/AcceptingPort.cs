@@ -18,7 +18,7 @@ namespace Reactor.Net.Stream;
 /// Like Twisted's port (a <c>FileDescriptor</c>, hence a push producer) it can be paused: while paused,
 /// new clients wait in the kernel's backlog.
 /// </summary>
-internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor, IPushProducer
+internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor, IPushProducer, ITransportStarter
 {
     /// <summary>At most this many accepts per readiness report, so one busy port cannot starve the loop.</summary>
     internal const int MaxAcceptsPerRead = 128;
@@ -101,7 +101,8 @@ internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor, 
                 Host.Logger.LogError("accept() on {Port} failed: {Error}", this, errno);
                 return null;
             }
-            StartConnection(fd, DescribePeer(address, length));
+            var peer = DescribePeer(address, length);
+            if (!TryHandOff(fd, peer)) StartConnection(fd, peer);
         }
         return null;
     }
@@ -117,36 +118,21 @@ internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor, 
     {
     }
 
+    /// <summary>
+    /// Takes an accepted connection elsewhere instead of starting it here (a listener that hands
+    /// connections to other loops); false: start it on this port's loop.
+    /// </summary>
+    protected virtual bool TryHandOff(int fd, EndPoint peer) => false;
+
     private void StartConnection(int fd, EndPoint peer)
     {
-        IProtocol? protocol;
-        try
+        if (AcceptedConnection.Start(Host, Syscalls, Factory, fd, peer, this, this) == AcceptedConnection.Outcome.TransportFailed)
         {
-            protocol = Factory.BuildProtocol(peer);
-        }
-        catch (Exception ex)
-        {
-            Host.Logger.LogError(ex, "BuildProtocol of {Factory} failed for {Peer} on {Port}; closing the connection", Factory.GetType().FullName, peer, this);
-            protocol = null;
-        }
-        if (protocol is null)
-        {
-            // The factory refused the connection: close it at once.
-            Syscalls.Close(fd, out _);
-            return;
-        }
-        try
-        {
-            StartTransport(fd, peer, protocol);
-        }
-        catch (Exception ex)
-        {
-            // One connection the reactor could not take (select past FD_SETSIZE, epoll ENOMEM/ENOSPC):
-            // the transport closed it; the port goes on accepting (issue 12).
             AcceptedConnectionsRefused++;
-            Host.Logger.LogError("Could not start the connection from {Peer} on {Port}, closed it: {Error}", peer, this, ex.Message);
         }
     }
+
+    void ITransportStarter.StartTransport(int fd, EndPoint peer, IProtocol protocol) => StartTransport(fd, peer, protocol);
 
     /// <summary>
     /// Out of descriptors or memory: stop watching the socket for a moment (a level-triggered
