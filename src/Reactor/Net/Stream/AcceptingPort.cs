@@ -18,7 +18,7 @@ namespace Reactor.Net.Stream;
 /// Like Twisted's port (a <c>FileDescriptor</c>, hence a push producer) it can be paused: while paused,
 /// new clients wait in the kernel's backlog.
 /// </summary>
-internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor, IPushProducer, ITransportStarter
+internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDescriptor, IPushProducer, ITransportStarter
 {
     /// <summary>At most this many accepts per readiness report, so one busy port cannot starve the loop.</summary>
     internal const int MaxAcceptsPerRead = 128;
