@@ -8,13 +8,13 @@
 # It reports throughput AND the server's CPU time per operation (from /proc), writes the Markdown
 # table and a chart (ScottPlot), and prints the table.
 #
-# Usage: benchmarks/compare.sh [-r PASSES] [-d SECONDS] [-w SECONDS] [-l "a b c d e"] [-p "reactor c-epoll kestrel"]
+# Usage: benchmarks/compare.sh [-r PASSES] [-d SECONDS] [-w SECONDS] [-l "a b c d e p j"] [-p "reactor c-epoll kestrel"]
 #        benchmarks/compare.sh --loops "1 2" [-r PASSES] [-d SECONDS] [-w SECONDS] [-l "a c"]   (the --loops section)
 #   -r PASSES   interleaved passes (default 3; the table shows medians)
 #   -d SECONDS  measured seconds per cell (default 2)
 #   -w SECONDS  warm-up seconds per cell, not measured (default 3: the .NET servers finish tiered JIT)
-#   -l LIST     workloads (default "a b c d e"; see the workload_* functions)
-#   -p LIST     peers (default "reactor c-epoll kestrel"; see the peer_* functions)
+#   -l LIST     workloads (default "a b c d e p j"; see the workload_* functions; p and j are HTTP)
+#   -p LIST     peers (default "reactor c-epoll kestrel"; see the peer_* and http_peer_* functions)
 # Output: benchmarks/results/<stamp>/{results.tsv,raw.txt,table.md,chart.png,env.txt}; with -u the
 # table and chart are also copied to benchmarks/compare-table.md and benchmarks/compare-chart.png,
 # which the README shows.
@@ -27,7 +27,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-PASSES=3 DUR=2 WARM=3 WORKLOADS="a b c d e" PEERS="reactor c-epoll kestrel" UPDATE=0 LOOPS=""
+PASSES=3 DUR=2 WARM=3 WORKLOADS="a b c d e p j" PEERS="reactor c-epoll kestrel" UPDATE=0 LOOPS=""
 args=()
 for a in "$@"; do [[ $a == --loops ]] && args+=(-L) || args+=("$a"); done
 set -- ${args[@]+"${args[@]}"}
@@ -35,7 +35,7 @@ while getopts "r:d:w:l:p:uL:" opt; do
   case $opt in
     r) PASSES=$OPTARG ;; d) DUR=$OPTARG ;; w) WARM=$OPTARG ;; l) WORKLOADS=$OPTARG ;; p) PEERS=$OPTARG ;;
     u) UPDATE=1 ;; L) LOOPS=$OPTARG ;;
-    *) sed -n "12,30p" "$0"; exit 2 ;;
+    *) sed -n "11,23p" "$0"; exit 2 ;;
   esac
 done
 
@@ -51,6 +51,8 @@ need_debian() { # tool package
 need_debian gcc gcc
 need_debian taskset util-linux
 need_debian timeout coreutils
+http_wanted() { [[ -z $LOOPS ]] && [[ " $WORKLOADS " == *" p "* || " $WORKLOADS " == *" j "* ]]; }
+if http_wanted; then need_debian wrk wrk; fi
 command -v dotnet >/dev/null || { echo "compare.sh: the .NET 10 SDK is required" >&2; exit 1; }
 cpus=$(nproc)
 if ((cpus < 2)); then echo "compare.sh: needs 2 CPUs (server on CPU 0, load on CPU 1)" >&2; exit 1; fi
@@ -77,6 +79,7 @@ build_all() {
   [[ -n $LOOPS ]] && return 0 # the --loops section runs Reactor only
   gcc -O2 -Wall -Wextra -o "$build/c-epoll" "$here/peers/c-epoll/echo_server.c"
   publish "$build/kestrel" "$here/peers/kestrel/KestrelEcho.csproj"
+  if http_wanted; then http_build; fi
 }
 
 # ---- peers: each execs its server in the foreground on port $1, first stdout line = its address -----
@@ -122,6 +125,74 @@ workload_c() { cell "$1" "$2" c "1,000 conns" msg/s --mode echo --conns 1000 --s
 workload_d() { cell "$1" "$2" d "bulk 64 KiB x16" MB/s --mode echo --conns 1 --size 65536 --depth 16; }
 workload_e() { cell "$1" "$2" e "connection churn" conn/s --mode churn --conns 50 --size 64; }
 
+# ---- HTTP workloads (TechEmpower's plaintext and JSON tests), driven by wrk -----------------------------
+# Reactor's HttpHello (examples/HttpHello, on Reactor.Web) against Kestrel (benchmarks/peers/kestrel-http),
+# same answers: /plaintext "Hello, World!", /json {"message":"Hello, World!"} serialized per request.
+# c-epoll has no HTTP peer: its cells are left out. wrk runs on CPU 1 with one thread; pipelining
+# is our own wrk script ($build/pipeline.lua) sending DEPTH requests per write. Server CPU per
+# request is the server's CPU time (/proc/PID/task/*/schedstat) over wrk's measured run.
+http_build() {
+  publish "$build/reactor-http" "$root/examples/HttpHello/HttpHello.csproj"
+  publish "$build/kestrel-http" "$here/peers/kestrel-http/KestrelHttp.csproj"
+  cat >"$build/pipeline.lua" <<'LUA'
+-- DEPTH requests (wrk's own request, repeated) in one write; wrk counts every response.
+init = function(args)
+  local depth = tonumber(args[1]) or 1
+  local one = wrk.format()
+  local all = {}
+  for i = 1, depth do all[i] = one end
+  request_text = table.concat(all)
+end
+request = function() return request_text end
+LUA
+}
+http_peer_reactor() { exec "$build/reactor-http/HttpHello" --port "$1"; }
+http_peer_kestrel() { exec "$build/kestrel-http/KestrelHttp" "$1"; }
+
+server_cpu_ns() { # PID: CPU time of all its threads, in ns
+  local total=0 t
+  for t in /proc/"$1"/task/*/schedstat; do read -r ns _ <"$t" && total=$((total + ns)); done 2>/dev/null
+  echo "$total"
+}
+
+http_cell() { # PASS PEER WORKLOAD-ID TITLE PATH DEPTH CONNECTIONS
+  local pass=$1 peer=$2 id=$3 title=$4 path=$5 depth=$6 conns=$7
+  declare -F "http_peer_$peer" >/dev/null || return 0
+  local fifo=$build/first-line.$$ pid port line url report before after requests rps errors client us
+  rm -f "$fifo"; mkfifo "$fifo"
+  taskset -c 0 bash -c "$(declare -f "http_peer_$peer"); build=$build; http_peer_$peer 0" >"$fifo" 2>"$out/server-http-$peer.log" &
+  pid=$!
+  exec 3<"$fifo"
+  if ! read -r -t 30 line <&3; then
+    echo "compare.sh: $peer (HTTP) printed no address" >&2; kill "$pid" 2>/dev/null; exec 3<&-; rm -f "$fifo"; return 1
+  fi
+  port=${line##*:}
+  url="http://127.0.0.1:$port$path"
+  taskset -c 1 wrk -t1 -c"$conns" -d"${WARM}s" -s "$build/pipeline.lua" "$url" -- "$depth" >/dev/null 2>&1 || true
+  before=$(server_cpu_ns "$pid")
+  report=$(taskset -c 1 bash -c 'wrk "$@"; times' wrk -t1 -c"$conns" -d"${DUR}s" -s "$build/pipeline.lua" "$url" -- "$depth" 2>&1) || true
+  after=$(server_cpu_ns "$pid")
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  exec 3<&-; rm -f "$fifo"
+  echo "pass=$pass peer=$peer workload=$id $(tr '\n' ' ' <<<"$report")" >>"$out/raw.txt"
+  requests=$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' <<<"$report")
+  rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' <<<"$report")
+  errors=$( (sed -n 's/.*Socket errors: connect \([0-9]*\), read \([0-9]*\), write \([0-9]*\), timeout \([0-9]*\).*/\1 \2 \3 \4/p' <<<"$report";
+             sed -n 's/.*Non-2xx or 3xx responses: \([0-9]*\).*/\1/p' <<<"$report") | tr ' ' '\n' | awk '{s+=$1} END {print s+0}')
+  if [[ -z $requests || -z $rps || $requests == 0 ]]; then echo "   $peer $id: wrk failed: $report" >&2; return 0; fi
+  if ((errors > 0)); then echo "   $peer $id: $errors socket errors or non-2xx responses" >&2; fi
+  # `times`: its second line is the children's (wrk's) user and system time, as 0m1.234s 0m0.567s.
+  client=$(tail -1 <<<"$report" | awk -v d="$DUR" '{ split($1,u,/[ms]/); split($2,s,/[ms]/); printf "%.1f", (u[1]*60+u[2]+s[1]*60+s[2])*100/d }')
+  us=$(awk -v a="$before" -v b="$after" -v n="$requests" 'BEGIN { printf "%.3f", (b-a)/1000/n }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$pass" "$peer" "$id" "$title" "req/s" "$rps" "$us" "$client" >>"$results"
+  printf '   %-8s %-3s %12s %-5s  server %7s µs/op  client core %5s %%\n' "$peer" "$id" "$rps" "req/s" "$us" "$client"
+}
+workload_p() { http_cell "$1" "$2" p "HTTP plaintext, pipelined x16, 256 conns" /plaintext 16 256; }
+workload_j() { http_cell "$1" "$2" j "HTTP JSON, 256 conns" /json 1 256; }
+
 # ---- the --loops section: one program on N loops -------------------------------------------------------
 # Reactor's Echo with --loops N (a ReactorGroup: N loops on N threads; SO_REUSEPORT per loop by default)
 # and, for N > 1, --spread handoff (one loop accepts and deals connections out). To scale, the server
@@ -133,7 +204,7 @@ SERVER_CPUS=0 CLIENT_CPUS=1
 if [[ -n $LOOPS ]]; then
   SERVER_CPUS="0-$((cpus - 1))" CLIENT_CPUS="0-$((cpus - 1))"
   rm -rf "$out"; out=$out-loops; mkdir -p "$out"; results=$out/results.tsv; : >"$results"
-  [[ $WORKLOADS == "a b c d e" ]] && WORKLOADS="a c"
+  [[ $WORKLOADS == "a b c d e p j" ]] && WORKLOADS="a c"
   PEERS=""
   for n in $LOOPS; do
     eval "peer_reactor-loops$n() { exec \"\$build/reactor/Echo\" --port \"\$1\" --loops $n; }"

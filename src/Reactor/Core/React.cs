@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Reactor.Defer;
 using Reactor.Errors;
+using Reactor.Core.Internal;
 
 namespace Reactor.Core;
 
@@ -57,7 +58,7 @@ public static class ReactExtensions
                     break;
                 case Failure failure:
                     var logger = (reactor as ReactorLoop)?.Logger ?? Deferred.Logger;
-                    logger.LogError(failure.Value, "main function encountered error");
+                    CoreLog.ReactMainFailed(logger, failure.Value);
                     code = 1;
                     break;
                 case int value:

@@ -29,7 +29,13 @@ public sealed class BodyBackpressureTests
             Body.Write(data);
         }
 
-        public override void ConnectionLost(Failure reason) => End = reason;
+        public Action? Ended;
+
+        public override void ConnectionLost(Failure reason)
+        {
+            End = reason;
+            Ended?.Invoke();
+        }
     }
 
     [Test]
@@ -93,5 +99,100 @@ public sealed class BodyBackpressureTests
         reader.Transport.ResumeProducing();
         Assert.That(reader.Body.ToArray(), Is.EqualTo("onetwo"u8.ToArray()));
         Assert.That(reader.End?.Value, Is.InstanceOf<ResponseDone>());
+    }
+
+    [Test]
+    public void ConnectionLostWhileTheReaderIsPausedEndsTheBodyOnlyAfterItResumes()
+    {
+        // The http-response fuzz target checks this too: the stash used to be pushed into a paused reader.
+        var connection = ClientConnections.Create(new Clock());
+        connection.MakeConnection(new StringTransport());
+        var result = new Deferred<Response>();
+        connection.Send("GET", new Uri("http://example.com/"), new Headers(), null, result);
+        connection.DataReceived("HTTP/1.1 200 OK\r\n\r\nuntil close"u8);
+        var reader = new Reader();
+        result.AddCallback(r =>
+        {
+            r.DeliverBody(reader);
+            return r;
+        });
+        connection.ConnectionLost(new Failure(new ConnectionDone()));
+        Assert.That(reader.Pieces, Is.Zero, "paused: not delivered, not ended");
+        Assert.That(reader.End, Is.Null);
+
+        reader.Transport.ResumeProducing();
+        Assert.That(reader.Body.ToArray(), Is.EqualTo("until close"u8.ToArray()));
+        Assert.That(reader.End?.Value, Is.InstanceOf<PotentialDataLoss>());
+    }
+
+    [Test]
+    public void BodyAskedForAfterTheConnectionEndedStillGetsWhatArrivedWhenTheReaderPausesAtFirst()
+    {
+        var connection = ClientConnections.Create(new Clock());
+        connection.MakeConnection(new StringTransport());
+        var result = new Deferred<Response>();
+        connection.Send("GET", new Uri("http://example.com/"), new Headers(), null, result);
+        connection.DataReceived("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"u8);
+        connection.ConnectionLost(new Failure(new ConnectionLost()));
+        var reader = new Reader();
+        result.AddCallback(r =>
+        {
+            r.DeliverBody(reader);
+            return r;
+        });
+        Assert.That(reader.Pieces, Is.Zero);
+        Assert.That(reader.End, Is.Null, "the 3 bytes that came are not dropped by ending at once");
+
+        reader.Transport.ResumeProducing();
+        Assert.That(reader.Body.ToArray(), Is.EqualTo("abc"u8.ToArray()));
+        Assert.That(reader.End?.Value, Is.InstanceOf<ResponseFailed>(), "7 of 10 bytes missing");
+    }
+
+    [Test]
+    public void BytesAfterABodyHeldForAPausedReaderAreTheNextResponseOnceARequestIsSent()
+    {
+        // Found by the http-response fuzz target: these bytes were stashed and never parsed.
+        var connection = ClientConnections.Create(new Clock());
+        connection.MakeConnection(new StringTransport());
+        var first = new Deferred<Response>();
+        connection.Send("GET", new Uri("http://example.com/"), new Headers(), null, first);
+        connection.DataReceived("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcHTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"u8);
+        var reader = new Reader();
+        var second = new Deferred<Response>();
+        first.AddCallback(r =>
+        {
+            r.DeliverBody(reader);
+            return r;
+        });
+        Assert.That(reader.Pieces, Is.Zero);
+
+        reader.Ended = () => connection.Send("GET", new Uri("http://example.com/next"), new Headers(), null, second);
+        reader.Transport.ResumeProducing();
+        Assert.That(reader.Body.ToArray(), Is.EqualTo("abc"u8.ToArray()));
+        Assert.That(second.Called, Is.True, "the held bytes were read as the next response");
+        Response? next = null;
+        second.AddCallback(r => next = r);
+        Assert.That(next?.Code, Is.EqualTo(404));
+    }
+
+    [Test]
+    public void AClosingConnectionIsNeitherPausedNorResumedAgain()
+    {
+        // Found by the http-response fuzz target: the transport was resumed after LoseConnection.
+        var connection = ClientConnections.Create(new Clock());
+        var transport = new StringTransport(); // strict: pausing or resuming after LoseConnection throws
+        connection.MakeConnection(transport);
+        var result = new Deferred<Response>();
+        connection.Send("GET", new Uri("http://example.com/"), new Headers(), null, result);
+        connection.DataReceived("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"u8);
+        var reader = new Reader();
+        result.AddCallback(r =>
+        {
+            r.DeliverBody(reader);
+            return r;
+        });
+        reader.Transport.ResumeProducing();
+        Assert.That(reader.End?.Value, Is.InstanceOf<ResponseDone>());
+        Assert.That(transport.Disconnecting, Is.True, "HTTP/1.0 without keep-alive: closed after the body");
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Reactor.Core;
 using Reactor.Net.Blocking.Internal;
 using Reactor.Protocols;
+using Reactor.Net.Internal;
 
 namespace Reactor.Net.Blocking;
 
@@ -109,8 +110,8 @@ public sealed class BlockingHandlerFactory : IProtocolFactory
         {
             Interlocked.Decrement(ref _admitted);
             Interlocked.Increment(ref _refused);
-            _reactor.Logger.LogWarning("Refused a connection from {Peer}: all {Workers} workers are busy and {Queued} connections wait (policy {Policy})",
-                connection.Peer, _options.Workers, _options.WhenBusy == BusyPolicy.Queue ? _options.MaxQueued : 0, _options.WhenBusy);
+            NetLog.BlockingConnectionRefused(_reactor.Logger, connection.Peer, _options.Workers,
+                _options.WhenBusy == BusyPolicy.Queue ? _options.MaxQueued : 0, _options.WhenBusy);
             return false;
         }
         // The connection is complete before a worker can see it: once queued, a worker may run it at once.
@@ -132,7 +133,7 @@ public sealed class BlockingHandlerFactory : IProtocolFactory
             }
             catch (Exception ex)
             {
-                _reactor.Logger.LogError(ex, "Unhandled exception in the blocking handler for {Peer}; closing the connection", connection.Peer);
+                NetLog.BlockingHandlerFailed(_reactor.Logger, ex, connection.Peer);
             }
             finally
             {

@@ -4,6 +4,7 @@ using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Errors;
 using Reactor.Time;
+using Reactor.Net.Internal;
 
 namespace Reactor.Net.Resolution;
 
@@ -50,7 +51,7 @@ internal static class ReverseLookup
             catch (Exception e)
             {
                 // The reactor refused the hand-off (disposed): the Deferred can never fire, so say why.
-                logger.LogError(e, "Could not deliver the reverse lookup of {Address} to the reactor thread.", address);
+                NetLog.ReverseLookupNotDelivered(logger, e, address);
             }
         }, TaskScheduler.Default);
         return answer;

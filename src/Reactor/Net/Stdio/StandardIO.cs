@@ -209,7 +209,7 @@ public sealed class StandardIO : IStreamTransport, IWriteBuffer, IDisposable, IP
         }
         catch (Exception ex)
         {
-            _reactor.Logger.LogError(ex, "Unhandled exception in DataReceived of {Protocol} on standard I/O; closing it", _protocol.GetType().FullName);
+            NetLog.StandardIOProtocolFailed(_reactor.Logger, ex, _protocol.GetType().FullName);
             AbortConnection();
         }
     }

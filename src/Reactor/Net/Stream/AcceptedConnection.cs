@@ -45,7 +45,7 @@ internal static class AcceptedConnection
         }
         catch (Exception ex)
         {
-            host.Logger.LogError(ex, "BuildProtocol of {Factory} failed for {Peer} on {Port}; closing the connection", factory.GetType().FullName, peer, source);
+            NetLog.AcceptedBuildProtocolFailed(host.Logger, ex, factory.GetType().FullName, peer, source);
             protocol = null;
         }
         if (protocol is null)
@@ -62,7 +62,7 @@ internal static class AcceptedConnection
         catch (Exception ex)
         {
             // One connection the reactor could not take: the transport closed it; the listener goes on (issue 12).
-            host.Logger.LogError("Could not start the connection from {Peer} on {Port}, closed it: {Error}", peer, source, ex.Message);
+            NetLog.AcceptedConnectionNotStarted(host.Logger, peer, source, ex.Message);
             return Outcome.TransportFailed;
         }
     }

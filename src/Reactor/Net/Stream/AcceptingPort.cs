@@ -98,7 +98,7 @@ internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDesc
                 // ECONNABORTED (the client gave up in the backlog), EPERM (a firewall refused it on
                 // Linux): that one client is gone; the rest of the backlog may be fine.
                 if (errno == Errno.ECONNABORTED || errno == Errno.EPERM) continue;
-                Host.Logger.LogError("accept() on {Port} failed: {Error}", this, errno);
+                NetLog.AcceptFailed(Host.Logger, this, errno);
                 return null;
             }
             var peer = DescribePeer(address, length);
@@ -142,7 +142,7 @@ internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDesc
     private void PauseAccepting(Errno errno)
     {
         AcceptPauses++;
-        Host.Logger.LogWarning("accept() on {Port} failed with {Error}; pausing accepting for {Delay} ms", this, errno, AcceptRetryDelay.TotalMilliseconds);
+        NetLog.AcceptPaused(Host.Logger, this, errno, AcceptRetryDelay.TotalMilliseconds);
         Host.RemoveReader(this);
         _acceptRetry = Host.CallLater(AcceptRetryDelay, () =>
         {
@@ -201,7 +201,7 @@ internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDesc
         }
         catch (Exception ex)
         {
-            Host.Logger.LogError(ex, "DoStop of {Factory} failed", Factory.GetType().FullName);
+            NetLog.FactoryDoStopFailed(Host.Logger, ex, Factory.GetType().FullName);
         }
     }
 }

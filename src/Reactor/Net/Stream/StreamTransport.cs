@@ -270,7 +270,7 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
 
     /// <summary>Logs an exception thrown by user code, with its stack.</summary>
     protected void LogUserError(Exception ex, string callback) =>
-        Host.Logger.LogError(ex, "Unhandled exception in {Callback} of {Protocol} on {Transport}; closing the connection", callback, _protocol.GetType().FullName, GetType().Name);
+        NetLog.ProtocolCallbackFailed(Host.Logger, ex, callback, _protocol.GetType().FullName, GetType().Name);
 
     /// <summary>Stands in for a protocol before <see cref="Start"/>, and for a refused client connection.</summary>
     internal sealed class DetachedProtocol : IProtocol

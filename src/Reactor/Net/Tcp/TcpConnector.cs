@@ -102,7 +102,7 @@ internal sealed class TcpConnector : IConnector
         }
         catch (Exception ex)
         {
-            _host.Logger.LogError(ex, "BuildProtocol of {Factory} failed for {Peer}; closing the connection", _factory.GetType().FullName, peer);
+            NetLog.ConnectedBuildProtocolFailed(_host.Logger, ex, _factory.GetType().FullName, peer);
             protocol = null;
         }
         var connection = new TcpConnection(_host, fd, peer, this);
@@ -152,7 +152,7 @@ internal sealed class TcpConnector : IConnector
         }
         catch (Exception ex)
         {
-            _host.Logger.LogError(ex, "ClientConnectionFailed of {Factory} failed", _factory.GetType().FullName);
+            NetLog.ClientConnectionFailedThrew(_host.Logger, ex, _factory.GetType().FullName);
         }
         StopFactoryIfIdle();
     }
@@ -168,7 +168,7 @@ internal sealed class TcpConnector : IConnector
         }
         catch (Exception ex)
         {
-            _host.Logger.LogError(ex, "ClientConnectionLost of {Factory} failed", _factory.GetType().FullName);
+            NetLog.ClientConnectionLostThrew(_host.Logger, ex, _factory.GetType().FullName);
         }
         StopFactoryIfIdle();
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
 using Reactor.Defer;
 using Reactor.Errors;
+using Reactor.Protocols.Internal;
 
 namespace Reactor.Protocols.Pipelines;
 
@@ -176,7 +177,7 @@ public class TransportDuplexPipe : Protocol, IDuplexPipe, IHalfCloseableProtocol
         catch (Exception e)
         {
             failure = e;
-            _logger.LogError(e, "The pipe protocol's code threw; aborting the connection");
+            ProtocolLog.PipeProtocolFailed(_logger, e);
         }
         _input.Reader.Complete();
         var transport = Transport;

@@ -231,7 +231,7 @@ internal sealed class ProcessTransport : IProcessTransport, IPipeOwner, IFlushab
         if (_exitReason is not null) return;
         if (status is null)
         {
-            _host.Logger.LogWarning("Process {Pid} was reaped by someone else ({Errno}): its exit status is unknown", _pid, errno);
+            NetLog.ProcessReapedElsewhere(_host.Logger, _pid, errno);
         }
         Exception reason = status switch
         {
@@ -297,7 +297,7 @@ internal sealed class ProcessTransport : IProcessTransport, IPipeOwner, IFlushab
     }
 
     private void LogUserError(Exception ex, string callback) =>
-        _host.Logger.LogError(ex, "Unhandled exception in {Callback} of {Protocol} for process {Pid}", callback, _protocol.GetType().FullName, _pid);
+        NetLog.ProcessProtocolFailed(_host.Logger, ex, callback, _protocol.GetType().FullName, _pid);
 
     /// <inheritdoc/>
     public override string ToString() => $"Process({_pid})";

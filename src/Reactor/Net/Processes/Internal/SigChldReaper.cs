@@ -68,7 +68,7 @@ internal sealed class SigChldReaper
         {
             var result = _process.WaitPid(pid, out var status, out var errno);
             if (result == 0 || (result < 0 && errno == Errno.EINTR)) continue;
-            if (result < 0) _host.Logger.LogWarning("waitpid({Pid}) failed: {Errno}; someone else reaped the child, its exit status is unknown", pid, errno);
+            if (result < 0) NetLog.WaitPidFailed(_host.Logger, pid, errno);
             (done ??= new()).Add((reaped, result == 1 ? status : null, errno));
             _children.Remove(pid);
         }

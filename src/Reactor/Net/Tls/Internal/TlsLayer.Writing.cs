@@ -4,6 +4,7 @@ using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Errors;
 using Reactor.Time;
+using Reactor.Net.Internal;
 
 namespace Reactor.Net.Tls.Internal;
 
@@ -229,7 +230,7 @@ internal sealed partial class TlsLayer
         }
         catch (Exception e)
         {
-            _logger.LogDebug(e, "Could not send TLS close_notify");
+            NetLog.TlsCloseNotifyFailed(_logger, e);
             FinishShutdown();
             return;
         }
@@ -242,7 +243,7 @@ internal sealed partial class TlsLayer
     {
         var shutdown = _shutdown!;
         _shutdown = null;
-        if (shutdown.IsFaulted) _logger.LogDebug(shutdown.Exception, "Could not send TLS close_notify");
+        if (shutdown.IsFaulted) NetLog.TlsCloseNotifyFailed(_logger, shutdown.Exception);
         FinishShutdown();
     }
 

@@ -209,7 +209,7 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "Unhandled exception in {Protocol}.ConnectionLost", _app.GetType().Name);
+            NetLog.TlsConnectionLostFailed(_logger, e, _app.GetType().Name);
         }
         ReleaseResources();
     }
@@ -367,7 +367,7 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
     /// </summary>
     private void ApplicationFailed(Exception e)
     {
-        _logger.LogError(e, "Unhandled exception in {Protocol}; closing the connection", _app.GetType().Name);
+        NetLog.TlsApplicationFailed(_logger, e, _app.GetType().Name);
         _reason ??= new Failure(e);
         _failed = true;
         _readsFinished = true;
@@ -399,7 +399,7 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
             catch (Exception e)
             {
                 // Never let an exception escape into SslStream's own completion path.
-                _logger.LogError(e, "Unexpected error in the TLS layer; closing the connection");
+                NetLog.TlsLayerFailed(_logger, e);
                 ApplicationFailed(e);
             }
         }
@@ -428,7 +428,7 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
         }
         catch (Exception e)
         {
-            _logger.LogDebug(e, "Disposing the TLS session failed");
+            NetLog.TlsDisposeFailed(_logger, e);
         }
     }
 }
