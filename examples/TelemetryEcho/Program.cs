@@ -33,6 +33,7 @@ command.SetAction(parsed =>
 {
     // The SDK listens to the reactor's Meter and ActivitySource by name: nothing in the reactor knows about it.
     var exporting = parsed.GetValue(export) == "console";
+    #region providers
     using var meters = exporting
         ? Sdk.CreateMeterProviderBuilder()
             .AddMeter(ReactorInstrumentation.MeterName)
@@ -45,6 +46,7 @@ command.SetAction(parsed =>
             .AddConsoleExporter()
             .Build()
         : null;
+    #endregion
 
     using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = parsed.GetValue(selector) });
     IListeningPort listening;
