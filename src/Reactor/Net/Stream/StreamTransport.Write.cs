@@ -141,7 +141,12 @@ internal abstract partial class StreamTransport
             return;
         }
         // Waiting for writability: sending now would only meet EAGAIN again; DoWrite will do it.
-        if (_writing) return;
+        // A close requested meanwhile waits for the peer to read: watch that it does.
+        if (_writing)
+        {
+            if (_disconnecting) WatchStuckClose();
+            return;
+        }
         _flushing = true;
         Exception? reason;
         try
@@ -192,7 +197,11 @@ internal abstract partial class StreamTransport
 
         if (!_output.IsEmpty)
         {
-            if (_disconnecting) StopReading(); // LoseConnection waits for writability: stop reading now
+            if (_disconnecting)
+            {
+                StopReading(); // LoseConnection waits for writability: stop reading now
+                WatchStuckClose();
+            }
             StartWriting();
             return null;
         }

@@ -66,6 +66,7 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
         var limits = host.Limits;
         _highWaterMark = limits.HighWaterMark;
         _lowWaterMark = limits.LowWaterMark;
+        CloseTimeout = limits.CloseTimeout;
     }
 
     /// <summary>Which counters this kind of connection adds to (TCP's; UNIX connections override).</summary>
@@ -166,6 +167,7 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
             Host.RemoveBeforeClose(this);
         }
         _output.Clear();
+        StopWatchingClose();
         CloseSocket(reason.Value switch
         {
             ConnectionAborted => CloseKind.Reset,

@@ -118,6 +118,12 @@ internal sealed class CiphertextStream : System.IO.Stream, IValueTaskSource<int>
         _pendingRead.SetResult(0);
     }
 
+    /// <summary>Drops the ciphertext received and not yet read (what the peer sent after its close_notify).</summary>
+    public void Discard()
+    {
+        lock (_gate) _inbound.Clear();
+    }
+
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         lock (_gate)
