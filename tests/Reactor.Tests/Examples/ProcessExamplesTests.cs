@@ -19,30 +19,18 @@ namespace Reactor.Tests.Examples;
 /// </summary>
 [TestFixture]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class ProcessExamplesTests
+public sealed class ProcessExamplesTests : ProcessFixture
 {
-    private ReactorLoop _reactor = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        ProcessTesting.RequireLinux();
-        _reactor = ProcessTesting.CreateReactor(new CapturingLogger());
-    }
-
-    [TearDown]
-    public void TearDown() => _reactor?.Dispose();
-
     private RecordingProcessProtocol RunExample(string name, string[] arguments, string? input = null, IReadOnlyDictionary<int, ChildFd>? childFds = null, bool usePty = false)
     {
         var protocol = new RecordingProcessProtocol();
-        var transport = _reactor.SpawnProcess(protocol, "dotnet", ["dotnet", ExampleProcess.PathOf(name), .. arguments], childFds: childFds, usePty: usePty);
+        var transport = Loop.SpawnProcess(protocol, "dotnet", ["dotnet", ExampleProcess.PathOf(name), .. arguments], childFds: childFds, usePty: usePty);
         if (input is not null)
         {
             transport.Write(Encoding.UTF8.GetBytes(input));
             if (!usePty) transport.CloseStdin();
         }
-        _reactor.RunUntil(() => protocol.IsEnded, $"{name} ends");
+        Loop.RunUntil(() => protocol.IsEnded, $"{name} ends");
         return protocol;
     }
 
@@ -77,10 +65,10 @@ public sealed class ProcessExamplesTests
     public void ExecForwardsSigtermToTheChild()
     {
         var protocol = new RecordingProcessProtocol();
-        var exec = _reactor.SpawnProcess(protocol, "dotnet", ["dotnet", ExampleProcess.PathOf("Exec"), "--", "sh", "-c", "echo ready; exec sleep 60"]);
-        _reactor.RunUntil(() => protocol.Text(1).Contains("ready"), "the child runs");
+        var exec = Loop.SpawnProcess(protocol, "dotnet", ["dotnet", ExampleProcess.PathOf("Exec"), "--", "sh", "-c", "echo ready; exec sleep 60"]);
+        Loop.RunUntil(() => protocol.Text(1).Contains("ready"), "the child runs");
         exec.SignalProcess("TERM");
-        _reactor.RunUntil(() => protocol.IsEnded, "Exec ends with its child");
+        Loop.RunUntil(() => protocol.IsEnded, "Exec ends with its child");
         Assert.That(ExitCode(protocol), Is.EqualTo(128 + 15), "the child was terminated by SIGTERM, passed on");
     }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 
 namespace Reactor.Net.Internal;
@@ -19,4 +20,7 @@ internal static partial class NetLog
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Debug, Message = "Could not send TLS close_notify")]
     internal static partial void TlsCloseNotifyFailed(ILogger logger, Exception? exception);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "{Count} TLS handshakes are in progress, the limit (TlsServerOptions.MaxConcurrentHandshakes); refusing new connections (from {Peer} first) until one finishes")]
+    internal static partial void TlsHandshakesLimited(ILogger logger, int count, EndPoint peer);
 }

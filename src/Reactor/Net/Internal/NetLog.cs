@@ -41,4 +41,7 @@ internal static partial class NetLog
 
     [LoggerMessage(EventId = 113, Level = LogLevel.Error, Message = "StartedConnecting of {Factory} failed")]
     internal static partial void StartedConnectingThrew(ILogger logger, Exception exception, string? factory);
+
+    [LoggerMessage(EventId = 114, Level = LogLevel.Information, Message = "Closing {Transport}: the peer took none of the last {Pending} bytes in {Timeout}; aborting it")]
+    internal static partial void CloseTimedOut(ILogger logger, object transport, long pending, TimeSpan timeout);
 }

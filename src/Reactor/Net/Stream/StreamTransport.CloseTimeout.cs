@@ -40,7 +40,7 @@ internal abstract partial class StreamTransport
             return;
         }
         var pending = _output.Length;
-        Host.Logger.LogInformation("Closing {Transport}: the peer took none of the last {Pending} bytes in {Timeout}; aborting it", this, pending, CloseTimeout);
+        NetLog.CloseTimedOut(Host.Logger, this, pending, CloseTimeout);
         _aborting = true;
         _output.Clear();
         _pendingLoss = new ConnectionAborted(

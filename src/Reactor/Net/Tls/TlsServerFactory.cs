@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
 using Reactor.Core;
+using Reactor.Net.Internal;
 using Reactor.Net.Tls.Internal;
 using Reactor.Protocols;
 using Reactor.Time;
@@ -59,7 +60,7 @@ public sealed class TlsServerFactory : IProtocolFactory
         {
             if (firstOfBurst)
             {
-                _logger.LogWarning("{Count} TLS handshakes are in progress, the limit (TlsServerOptions.MaxConcurrentHandshakes); refusing new connections (from {Peer} first) until one finishes", _limiter.Maximum, address);
+                NetLog.TlsHandshakesLimited(_logger, _limiter.Maximum, address);
             }
             return null;
         }

@@ -14,22 +14,8 @@ namespace Reactor.Tests.Net.Processes;
 /// </summary>
 [TestFixture]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class ProcessDoneWhenTests
+public sealed class ProcessDoneWhenTests : ProcessFixture
 {
-    private CapturingLogger _logger = null!;
-    private ReactorLoop _reactor = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        ProcessTesting.RequireLinux();
-        _logger = new CapturingLogger();
-        _reactor = ProcessTesting.CreateReactor(_logger);
-    }
-
-    [TearDown]
-    public void TearDown() => _reactor?.Dispose();
-
     /// <summary>Writes <see cref="Total"/> patterned bytes in 64 KiB chunks while not paused.</summary>
     private sealed class PatternProducer(IProcessTransport transport, long total) : IPushProducer
     {
@@ -105,14 +91,14 @@ public sealed class ProcessDoneWhenTests
     [TestCase(true)]
     public void CatRoundTripOf64MiBKeepsMemoryBoundedOnBothSides(bool sigChldFallback)
     {
-        if (sigChldFallback) _reactor.ProcessExitNotification = ProcessExitNotification.SigChld;
+        if (sigChldFallback) Loop.ProcessExitNotification = ProcessExitNotification.SigChld;
         const long total = 64L << 20;
         var protocol = new PatternChecker();
-        var transport = _reactor.SpawnProcess(protocol, "cat");
+        var transport = Loop.SpawnProcess(protocol, "cat");
         var producer = new PatternProducer(transport, total);
         transport.RegisterProducer(producer, streaming: true);
         producer.ResumeProducing();
-        _reactor.RunUntil(() => protocol.IsEnded, "64 MiB through cat and back", TimeSpan.FromSeconds(120));
+        Loop.RunUntil(() => protocol.IsEnded, "64 MiB through cat and back", TimeSpan.FromSeconds(120));
 
         Assert.Multiple(() =>
         {
@@ -131,19 +117,19 @@ public sealed class ProcessDoneWhenTests
     [TestCase(true)]
     public void TwoHundredConcurrentChildrenAreAllReaped(bool sigChldFallback)
     {
-        if (sigChldFallback) _reactor.ProcessExitNotification = ProcessExitNotification.SigChld;
+        if (sigChldFallback) Loop.ProcessExitNotification = ProcessExitNotification.SigChld;
         var protocols = new List<RecordingProcessProtocol>();
         var pids = new List<int>();
         for (var i = 0; i < 200; i++)
         {
             var protocol = new RecordingProcessProtocol();
             // Only stdout is a pipe: 200 children × (pipe + pidfd) stays well inside the descriptor limit.
-            var transport = _reactor.SpawnProcess(protocol, "sh", ["sh", "-c", $"exit {i % 7}"],
+            var transport = Loop.SpawnProcess(protocol, "sh", ["sh", "-c", $"exit {i % 7}"],
                 childFds: new Dictionary<int, ChildFd> { [1] = ChildFd.ReadFromChild });
             protocols.Add(protocol);
             pids.Add(transport.Pid!.Value);
         }
-        _reactor.RunUntil(() => protocols.All(p => p.IsEnded), "200 children end");
+        Loop.RunUntil(() => protocols.All(p => p.IsEnded), "200 children end");
         for (var i = 0; i < 200; i++)
         {
             var reason = protocols[i].EndedReason!.Value;
@@ -166,12 +152,12 @@ public sealed class ProcessDoneWhenTests
             while (running < 50 && pids.Count < 1000)
             {
                 var protocol = new EndCounter(() => { ended++; running--; });
-                pids.Add(_reactor.SpawnProcess(protocol, "true").Pid!.Value);
+                pids.Add(Loop.SpawnProcess(protocol, "true").Pid!.Value);
                 running++;
             }
-            _reactor.Iterate(TimeSpan.FromMilliseconds(20));
+            Loop.Iterate(TimeSpan.FromMilliseconds(20));
         }
-        _reactor.RunUntil(() => ended == 1000, "1,000 children end");
+        Loop.RunUntil(() => ended == 1000, "1,000 children end");
         Assert.Multiple(() =>
         {
             Assert.That(pids.Where(ProcessTesting.IsOurZombie), Is.Empty, "no zombie in /proc");
@@ -198,8 +184,8 @@ public sealed class ProcessDoneWhenTests
             [5] = ChildFd.ReadFromChild,
         };
         // The shell lists its own descriptors (it waits while ls runs, so ls's own do not show).
-        _reactor.SpawnProcess(protocol, "sh", ["sh", "-c", "ls /proc/$$/fd; echo five >&5"], childFds: map);
-        _reactor.RunUntil(() => protocol.IsEnded, "sh ends");
+        Loop.SpawnProcess(protocol, "sh", ["sh", "-c", "ls /proc/$$/fd; echo five >&5"], childFds: map);
+        Loop.RunUntil(() => protocol.IsEnded, "sh ends");
         leaky.Dispose();
         var listed = protocol.Text(1).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).Order();
         Assert.Multiple(() =>
@@ -224,8 +210,8 @@ public sealed class ProcessDoneWhenTests
                     [1] = ChildFd.ReadFromChild,
                     [3] = ChildFd.Inherit((int)stream.SafeFileHandle.DangerousGetHandle()),
                 };
-                _reactor.SpawnProcess(protocol, "sh", ["sh", "-c", "ls /proc/$$/fd; echo via-three >&3"], childFds: map);
-                _reactor.RunUntil(() => protocol.IsEnded, "sh ends");
+                Loop.SpawnProcess(protocol, "sh", ["sh", "-c", "ls /proc/$$/fd; echo via-three >&3"], childFds: map);
+                Loop.RunUntil(() => protocol.IsEnded, "sh ends");
                 var listed = protocol.Text(1).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).Order();
                 Assert.That(listed, Is.EqualTo(new[] { 1, 3 }), "0 and 2 are closed: the map does not name them");
             }

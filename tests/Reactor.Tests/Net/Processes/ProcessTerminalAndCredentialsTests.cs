@@ -9,26 +9,14 @@ namespace Reactor.Tests.Net.Processes;
 /// <summary>usePty (a child on its own pseudo-terminal) and uid/gid (a child under another identity).</summary>
 [TestFixture]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class ProcessTerminalAndCredentialsTests
+public sealed class ProcessTerminalAndCredentialsTests : ProcessFixture
 {
-    private ReactorLoop _reactor = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        ProcessTesting.RequireLinux();
-        _reactor = ProcessTesting.CreateReactor(new CapturingLogger());
-    }
-
-    [TearDown]
-    public void TearDown() => _reactor?.Dispose();
-
     [Test]
     public void ChildOnAPseudoTerminalSeesATerminalAndItsOutputArrivesAsDescriptorOne()
     {
         var protocol = new RecordingProcessProtocol();
-        _reactor.SpawnProcess(protocol, "sh", ["sh", "-c", "tty; test -t 0 && test -t 1 && test -t 2 && echo all-terminals; exec 3</dev/tty && echo has-controlling-terminal"], usePty: true);
-        _reactor.RunUntil(() => protocol.IsEnded, "sh on a terminal ends");
+        Loop.SpawnProcess(protocol, "sh", ["sh", "-c", "tty; test -t 0 && test -t 1 && test -t 2 && echo all-terminals; exec 3</dev/tty && echo has-controlling-terminal"], usePty: true);
+        Loop.RunUntil(() => protocol.IsEnded, "sh on a terminal ends");
         var output = protocol.Text(1);
         Assert.Multiple(() =>
         {
@@ -44,9 +32,9 @@ public sealed class ProcessTerminalAndCredentialsTests
     public void WritesToATerminalChildAreItsInput()
     {
         var protocol = new RecordingProcessProtocol();
-        var transport = _reactor.SpawnProcess(protocol, "sh", ["sh", "-c", "read line; echo \"got:$line\""], usePty: true);
+        var transport = Loop.SpawnProcess(protocol, "sh", ["sh", "-c", "read line; echo \"got:$line\""], usePty: true);
         transport.Write("hello\n"u8);
-        _reactor.RunUntil(() => protocol.IsEnded, "sh reads a line and ends");
+        Loop.RunUntil(() => protocol.IsEnded, "sh reads a line and ends");
         // The terminal echoes the input, then the reply follows.
         Assert.That(protocol.Text(1), Does.Contain("got:hello"));
     }
@@ -57,13 +45,13 @@ public sealed class ProcessTerminalAndCredentialsTests
         if (Environment.UserName != "root" && !File.ReadAllText("/proc/self/status").Contains("CapEff:\t000001ffffffffff"))
         {
             // Without the privilege the spawn is refused with a clear error.
-            Assert.That(() => _reactor.SpawnProcess(new RecordingProcessProtocol(), "id", uid: 65534, gid: 65534),
+            Assert.That(() => Loop.SpawnProcess(new RecordingProcessProtocol(), "id", uid: 65534, gid: 65534),
                 Throws.InstanceOf<ProcessSpawnError>().With.Message.Contains("root"));
             return;
         }
         var protocol = new RecordingProcessProtocol();
-        _reactor.SpawnProcess(protocol, "sh", ["sh", "-c", "id -u; id -g; id -G"], uid: 65534, gid: 65533);
-        _reactor.RunUntil(() => protocol.IsEnded, "id ends");
+        Loop.SpawnProcess(protocol, "sh", ["sh", "-c", "id -u; id -g; id -G"], uid: 65534, gid: 65533);
+        Loop.RunUntil(() => protocol.IsEnded, "id ends");
         Assert.That(protocol.Text(1), Is.EqualTo("65534\n65533\n65533\n"));
         // Only the child changed identity: this process still is who it was.
         Assert.That(File.ReadAllText("/proc/self/status"), Does.Match(@"Uid:\s+0\s+0\s+0\s+0"));

@@ -9,28 +9,14 @@ namespace Reactor.Tests.Net.Processes;
 /// <summary>SpawnProcess against real programs: exit codes, signals, callbacks, environment, errors.</summary>
 [TestFixture]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class SpawnProcessTests
+public sealed class SpawnProcessTests : ProcessFixture
 {
-    private CapturingLogger _logger = null!;
-    private ReactorLoop _reactor = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        ProcessTesting.RequireLinux();
-        _logger = new CapturingLogger();
-        _reactor = ProcessTesting.CreateReactor(_logger);
-    }
-
-    [TearDown]
-    public void TearDown() => _reactor?.Dispose();
-
     private RecordingProcessProtocol Run(string executable, IReadOnlyList<string>? argv = null, Action<IProcessTransport>? started = null)
     {
         var protocol = new RecordingProcessProtocol();
-        var transport = _reactor.SpawnProcess(protocol, executable, argv);
+        var transport = Loop.SpawnProcess(protocol, executable, argv);
         started?.Invoke(transport);
-        _reactor.RunUntil(() => protocol.IsEnded, $"{executable} ends");
+        Loop.RunUntil(() => protocol.IsEnded, $"{executable} ends");
         return protocol;
     }
 
@@ -123,11 +109,11 @@ public sealed class SpawnProcessTests
     public void ChildClosingItsStdinIsNoticedWithoutWriting()
     {
         var protocol = new RecordingProcessProtocol();
-        var transport = _reactor.SpawnProcess(protocol, "sh", ["sh", "-c", "exec 0<&-; echo closed; exec sleep 60"]);
-        _reactor.RunUntil(() => protocol.Events.Contains("InConnectionLost"), "the child's stdin close is noticed");
+        var transport = Loop.SpawnProcess(protocol, "sh", ["sh", "-c", "exec 0<&-; echo closed; exec sleep 60"]);
+        Loop.RunUntil(() => protocol.Events.Contains("InConnectionLost"), "the child's stdin close is noticed");
         Assert.That(protocol.ExitedReason, Is.Null, "the child still runs");
         transport.SignalProcess("KILL");
-        _reactor.RunUntil(() => protocol.IsEnded, "the child ends");
+        Loop.RunUntil(() => protocol.IsEnded, "the child ends");
     }
 
     [Test]
@@ -137,10 +123,10 @@ public sealed class SpawnProcessTests
         try
         {
             var protocol = new RecordingProcessProtocol();
-            _reactor.SpawnProcess(protocol, "sh", ["sh", "-c", "echo \"$FOO|$HOME|$(pwd)\""],
+            Loop.SpawnProcess(protocol, "sh", ["sh", "-c", "echo \"$FOO|$HOME|$(pwd)\""],
                 environment: new Dictionary<string, string> { ["FOO"] = "bar baz", ["PATH"] = "/usr/bin:/bin" },
                 workingDirectory: directory);
-            _reactor.RunUntil(() => protocol.IsEnded, "sh ends");
+            Loop.RunUntil(() => protocol.IsEnded, "sh ends");
             Assert.That(protocol.Text(1), Is.EqualTo($"bar baz||{directory}\n"));
         }
         finally
@@ -176,14 +162,14 @@ public sealed class SpawnProcessTests
     {
         var before = ProcessTesting.OpenDescriptorCount();
         var protocol = new RecordingProcessProtocol();
-        var byName = Assert.Throws<ExecutableNotFoundError>(() => _reactor.SpawnProcess(protocol, "no-such-program-reactor-test"));
-        var byPath = Assert.Throws<ExecutableNotFoundError>(() => _reactor.SpawnProcess(protocol, "/nonexistent/dir/program"));
+        var byName = Assert.Throws<ExecutableNotFoundError>(() => Loop.SpawnProcess(protocol, "no-such-program-reactor-test"));
+        var byPath = Assert.Throws<ExecutableNotFoundError>(() => Loop.SpawnProcess(protocol, "/nonexistent/dir/program"));
         var plainFile = Path.GetTempFileName();
         File.SetUnixFileMode(plainFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var notExecutable = Assert.Throws<ExecutableNotFoundError>(() => _reactor.SpawnProcess(protocol, plainFile));
+        var notExecutable = Assert.Throws<ExecutableNotFoundError>(() => Loop.SpawnProcess(protocol, plainFile));
         File.WriteAllText(plainFile, "not a program");
         File.SetUnixFileMode(plainFile, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-        var notAProgram = Assert.Throws<ProcessSpawnError>(() => _reactor.SpawnProcess(protocol, plainFile));
+        var notAProgram = Assert.Throws<ProcessSpawnError>(() => Loop.SpawnProcess(protocol, plainFile));
         File.Delete(plainFile);
         Assert.Multiple(() =>
         {
@@ -200,7 +186,7 @@ public sealed class SpawnProcessTests
     [Test]
     public void BadWorkingDirectoryIsASpawnError()
     {
-        Assert.That(() => _reactor.SpawnProcess(new RecordingProcessProtocol(), "true", workingDirectory: "/nonexistent/reactor"),
+        Assert.That(() => Loop.SpawnProcess(new RecordingProcessProtocol(), "true", workingDirectory: "/nonexistent/reactor"),
             Throws.InstanceOf<ProcessSpawnError>().With.Message.Contains("does not exist"));
     }
 
@@ -208,9 +194,9 @@ public sealed class SpawnProcessTests
     public void AnExceptionInACallbackIsLoggedAndTheProcessStillEnds()
     {
         var protocol = new ThrowingOnOutput();
-        _reactor.SpawnProcess(protocol, "sh", ["sh", "-c", "echo boom"]);
-        _reactor.RunUntil(() => protocol.IsEnded, "sh ends");
-        Assert.That(_logger.Errors.Any(e => e.Exception is InvalidOperationException && e.Message.Contains("ChildDataReceived")), Is.True);
+        Loop.SpawnProcess(protocol, "sh", ["sh", "-c", "echo boom"]);
+        Loop.RunUntil(() => protocol.IsEnded, "sh ends");
+        Assert.That(Logger.Errors.Any(e => e.Exception is InvalidOperationException && e.Message.Contains("ChildDataReceived")), Is.True);
     }
 
     private sealed class ThrowingOnOutput : RecordingProcessProtocol
@@ -222,12 +208,12 @@ public sealed class SpawnProcessTests
     public void LoseConnectionClosesEveryPipeAndTheChildRunsOn()
     {
         var protocol = new RecordingProcessProtocol();
-        var transport = _reactor.SpawnProcess(protocol, "sleep", ["sleep", "60"]);
+        var transport = Loop.SpawnProcess(protocol, "sleep", ["sleep", "60"]);
         transport.LoseConnection();
-        _reactor.RunUntil(() => protocol.Events.Count(e => e.StartsWith("ChildConnectionLost")) == 3, "all three pipes close");
+        Loop.RunUntil(() => protocol.Events.Count(e => e.StartsWith("ChildConnectionLost")) == 3, "all three pipes close");
         Assert.That(protocol.ExitedReason, Is.Null);
         transport.SignalProcess("TERM");
-        _reactor.RunUntil(() => protocol.IsEnded, "sleep ends");
+        Loop.RunUntil(() => protocol.IsEnded, "sleep ends");
         Assert.That(((ProcessTerminated)protocol.EndedReason!.Value).Signal, Is.EqualTo(15));
     }
 
@@ -237,10 +223,10 @@ public sealed class SpawnProcessTests
         var protocol = new RecordingProcessProtocol();
         Assert.Multiple(() =>
         {
-            Assert.That(() => _reactor.SpawnProcess(protocol, "true", usePty: true, childFds: ChildFd.Default), Throws.ArgumentException);
-            Assert.That(() => _reactor.SpawnProcess(protocol, "true", argv: []), Throws.ArgumentException);
-            Assert.That(() => _reactor.SpawnProcess(protocol, "true", childFds: new Dictionary<int, ChildFd> { [-1] = ChildFd.ReadFromChild }), Throws.InstanceOf<ArgumentOutOfRangeException>());
-            Assert.That(() => _reactor.SpawnProcess(protocol, "true", environment: new Dictionary<string, string> { ["A=B"] = "x" }), Throws.ArgumentException);
+            Assert.That(() => Loop.SpawnProcess(protocol, "true", usePty: true, childFds: ChildFd.Default), Throws.ArgumentException);
+            Assert.That(() => Loop.SpawnProcess(protocol, "true", argv: []), Throws.ArgumentException);
+            Assert.That(() => Loop.SpawnProcess(protocol, "true", childFds: new Dictionary<int, ChildFd> { [-1] = ChildFd.ReadFromChild }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+            Assert.That(() => Loop.SpawnProcess(protocol, "true", environment: new Dictionary<string, string> { ["A=B"] = "x" }), Throws.ArgumentException);
         });
     }
 }

@@ -212,6 +212,11 @@ internal sealed partial class TlsLayer
     private void EndOfPlaintext()
     {
         _readsFinished = true;
+        if (Unwrapping && !_cipher.EndOfStreamReturned && !_lost)
+        {
+            UnwrapNotifyReceived();
+            return;
+        }
         if (_cipher.EndOfStreamReturned)
         {
             if (_underlyingGone)

@@ -44,6 +44,7 @@ internal sealed partial class TlsLayer
     public void Write(ReadOnlySpan<byte> data)
     {
         ReactorThreadGuard.Check(_clock, nameof(Write));
+        if (Unwrapping) throw new InvalidOperationException("TLS is being stopped: write once StopTls's Deferred has fired (the bytes then go in plaintext).");
         if (data.IsEmpty || !AcceptsWrites) return;
         using var scope = LoopContextScope.Enter();
         if (!_handshakeDone || _writePending || !_held.IsEmpty)
@@ -211,7 +212,7 @@ internal sealed partial class TlsLayer
         }
         if (_writePending || _failed || _aborted) return;
         _producer?.SetHeldByTls(false);
-        if (_disconnecting || _writeShutdownRequested) ShutdownTls();
+        if (_disconnecting || _writeShutdownRequested || Unwrapping) ShutdownTls();
     }
 
     /// <summary>Sends close_notify, then closes the transport (or only its write side).</summary>
@@ -249,6 +250,11 @@ internal sealed partial class TlsLayer
 
     private void FinishShutdown()
     {
+        if (Unwrapping)
+        {
+            UnwrapNotifySent();
+            return;
+        }
         if (_disconnecting)
         {
             // Both close_notify sent and received (or the peer is gone): close now. Otherwise

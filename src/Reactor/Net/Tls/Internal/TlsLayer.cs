@@ -209,6 +209,7 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
         }
         var final = _reason ?? reason;
         FinalReason = final;
+        FailUnwrap(final);
         try
         {
             _app.ConnectionLost(final);
