@@ -10,6 +10,7 @@
 #
 # Usage: benchmarks/compare.sh [-r PASSES] [-d SECONDS] [-w SECONDS] [-l "a b c d e p j"] [-p "reactor c-epoll kestrel"]
 #        benchmarks/compare.sh --loops "1 2" [-r PASSES] [-d SECONDS] [-w SECONDS] [-l "a c"]   (the --loops section)
+#        benchmarks/compare.sh --metrics [-r PASSES] [-d SECONDS] [-w SECONDS] [-l "a c"]      (the --metrics section)
 #   -r PASSES   interleaved passes (default 3; the table shows medians)
 #   -d SECONDS  measured seconds per cell (default 2)
 #   -w SECONDS  warm-up seconds per cell, not measured (default 3: the .NET servers finish tiered JIT)
@@ -20,6 +21,8 @@
 # which the README shows.
 # --loops "1 2": the multi-loop section instead (see "the --loops section" below): Reactor's Echo with
 #   --loops N for each N (and --spread handoff for N > 1), server AND load generator on all CPUs.
+# --metrics: the metrics section instead: examples/TelemetryEcho with no listener on the reactor's Meter
+#   (--export none) and with the OpenTelemetry SDK listening to every instrument (--export console).
 #
 # Extending it: a workload is a workload_<id> function calling `cell` with loadgen arguments; a peer
 # is a peer_<name> function that starts the server in the foreground on the port it is given (exec),
@@ -27,15 +30,17 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-PASSES=3 DUR=2 WARM=3 WORKLOADS="a b c d e p j" PEERS="reactor c-epoll kestrel" UPDATE=0 LOOPS=""
+PASSES=3 DUR=2 WARM=3 WORKLOADS="a b c d e p j" PEERS="reactor c-epoll kestrel" UPDATE=0 LOOPS="" METRICS=0 CHOSEN_WORKLOADS=0
 args=()
-for a in "$@"; do [[ $a == --loops ]] && args+=(-L) || args+=("$a"); done
+for a in "$@"; do
+  case $a in --loops) args+=(-L) ;; --metrics) args+=(-M) ;; *) args+=("$a") ;; esac
+done
 set -- ${args[@]+"${args[@]}"}
-while getopts "r:d:w:l:p:uL:" opt; do
+while getopts "r:d:w:l:p:uL:M" opt; do
   case $opt in
-    r) PASSES=$OPTARG ;; d) DUR=$OPTARG ;; w) WARM=$OPTARG ;; l) WORKLOADS=$OPTARG ;; p) PEERS=$OPTARG ;;
-    u) UPDATE=1 ;; L) LOOPS=$OPTARG ;;
-    *) sed -n "11,23p" "$0"; exit 2 ;;
+    r) PASSES=$OPTARG ;; d) DUR=$OPTARG ;; w) WARM=$OPTARG ;; l) WORKLOADS=$OPTARG CHOSEN_WORKLOADS=1 ;; p) PEERS=$OPTARG ;;
+    u) UPDATE=1 ;; L) LOOPS=$OPTARG ;; M) METRICS=1 ;;
+    *) sed -n "11,25p" "$0"; exit 2 ;;
   esac
 done
 
@@ -51,7 +56,7 @@ need_debian() { # tool package
 need_debian gcc gcc
 need_debian taskset util-linux
 need_debian timeout coreutils
-http_wanted() { [[ -z $LOOPS ]] && [[ " $WORKLOADS " == *" p "* || " $WORKLOADS " == *" j "* ]]; }
+http_wanted() { [[ -z $LOOPS ]] && ((!METRICS)) && [[ " $WORKLOADS " == *" p "* || " $WORKLOADS " == *" j "* ]]; }
 if http_wanted; then need_debian wrk wrk; fi
 command -v dotnet >/dev/null || { echo "compare.sh: the .NET 10 SDK is required" >&2; exit 1; }
 cpus=$(nproc)
@@ -76,6 +81,7 @@ build_all() {
   gcc -O2 -Wall -Wextra -o "$build/loadgen" "$here/loadgen/loadgen.c"
   publish "$build/reactor" "$root/examples/Echo/Echo.csproj"
   publish "$build/report" "$here/report/Report.csproj"
+  if ((METRICS)); then publish "$build/telemetry" "$root/examples/TelemetryEcho/TelemetryEcho.csproj"; return 0; fi
   [[ -n $LOOPS ]] && return 0 # the --loops section runs Reactor only
   gcc -O2 -Wall -Wextra -o "$build/c-epoll" "$here/peers/c-epoll/echo_server.c"
   publish "$build/kestrel" "$here/peers/kestrel/KestrelEcho.csproj"
@@ -204,7 +210,7 @@ SERVER_CPUS=0 CLIENT_CPUS=1
 if [[ -n $LOOPS ]]; then
   SERVER_CPUS="0-$((cpus - 1))" CLIENT_CPUS="0-$((cpus - 1))"
   rm -rf "$out"; out=$out-loops; mkdir -p "$out"; results=$out/results.tsv; : >"$results"
-  [[ $WORKLOADS == "a b c d e p j" ]] && WORKLOADS="a c"
+  ((CHOSEN_WORKLOADS)) || WORKLOADS="a c"
   PEERS=""
   for n in $LOOPS; do
     eval "peer_reactor-loops$n() { exec \"\$build/reactor/Echo\" --port \"\$1\" --loops $n; }"
@@ -216,6 +222,19 @@ if [[ -n $LOOPS ]]; then
   done
 fi
 
+# ---- the --metrics section: what a listener on the reactor's Meter costs -----------------------------------
+# examples/TelemetryEcho without OpenTelemetry (nobody listens: instruments are off) and with the SDK's
+# console exporter listening to every instrument (the loop then times each iteration). Pinned as the main
+# matrix (server CPU 0, load CPU 1); the server CPU per operation includes the exporter's own thread.
+# The exports after the first line go to the fifo nobody reads: the 3600 s interval keeps it to the one at exit.
+if ((METRICS)); then
+  rm -rf "$out"; out=$out-metrics; mkdir -p "$out"; results=$out/results.tsv; : >"$results"
+  ((CHOSEN_WORKLOADS)) || WORKLOADS="a c"
+  peer_metrics-off() { exec "$build/telemetry/TelemetryEcho" --port "$1" --export none; }
+  peer_metrics-on() { exec "$build/telemetry/TelemetryEcho" --port "$1" --export console --export-interval 3600; }
+  PEERS="metrics-off metrics-on"
+fi
+
 # ---- the run --------------------------------------------------------------------------------------------
 build_all
 {
@@ -224,7 +243,9 @@ build_all
   echo "kernel: $(uname -r)"
   echo "dotnet: $(dotnet --version)"
   echo "gcc: $(gcc -dumpfullversion)"
-  if [[ -n $LOOPS ]]; then
+  if ((METRICS)); then
+    echo "command: benchmarks/compare.sh --metrics -r $PASSES -d $DUR -w $WARM -l \"$WORKLOADS\""
+  elif [[ -n $LOOPS ]]; then
     echo "command: benchmarks/compare.sh --loops \"$LOOPS\" -r $PASSES -d $DUR -w $WARM -l \"$WORKLOADS\""
     echo "cpus: server on $SERVER_CPUS, load generator on $CLIENT_CPUS (shared)"
   else
@@ -241,7 +262,10 @@ done
 
 echo "== report"
 "$build/report/Report" "$results" "$out"
-if ((UPDATE)) && [[ -n $LOOPS ]]; then
+if ((UPDATE)) && ((METRICS)); then
+  cp "$out/table.md" "$here/compare-metrics-table.md"
+  cp "$out/env.txt" "$here/compare-metrics-env.txt"
+elif ((UPDATE)) && [[ -n $LOOPS ]]; then
   cp "$out/table.md" "$here/compare-loops-table.md"
   cp "$out/env.txt" "$here/compare-loops-env.txt"
 elif ((UPDATE)); then
