@@ -169,6 +169,33 @@ public class TransportDuplexPipeTests
         Assert.That(logger.Errors[0], Is.TypeOf<FormatException>());
     }
 
+    [Test]
+    public void WithoutALoggerAnExceptionInTheCodeGoesWhereDeferredFailuresGo()
+    {
+        // Never silent by default: the brief's "an exception in user code is logged, visibly".
+        var previous = Deferred.Logger;
+        var logger = new CountingLogger();
+        Deferred.Logger = logger;
+        try
+        {
+            var t = new StringTransport();
+            var p = new TransportDuplexPipe(async pipe =>
+            {
+                await pipe.Input.ReadAsync();
+                throw new FormatException("bad input");
+            });
+            p.MakeConnection(t);
+            p.DataReceived("x"u8);
+            Assert.That(t.Disconnected, Is.True, "aborted");
+            Assert.That(logger.Errors, Has.Count.EqualTo(1));
+            Assert.That(logger.Errors[0], Is.TypeOf<FormatException>());
+        }
+        finally
+        {
+            Deferred.Logger = previous;
+        }
+    }
+
     private sealed class CountingLogger : ILogger
     {
         public readonly List<Exception?> Errors = [];
