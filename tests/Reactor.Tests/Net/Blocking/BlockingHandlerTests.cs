@@ -133,15 +133,25 @@ public sealed class BlockingHandlerTests
         var port = Listen(factory);
         using var client = Connect(port);
         const int total = 16 << 20;
+        Exception? sendFailure = null;
         var sender = new Thread(() =>
         {
-            var chunk = new byte[65536];
-            for (var sent = 0; sent < total; sent += chunk.Length)
+            // Caught, not thrown: an exception on a raw thread would crash the test host and hide
+            // the reason the main thread saw first.
+            try
             {
-                for (var i = 0; i < chunk.Length; i++) chunk[i] = NetTesting.PatternAt(sent + i);
-                client.Send(chunk);
+                var chunk = new byte[65536];
+                for (var sent = 0; sent < total; sent += chunk.Length)
+                {
+                    for (var i = 0; i < chunk.Length; i++) chunk[i] = NetTesting.PatternAt(sent + i);
+                    client.Send(chunk);
+                }
+                client.Shutdown(SocketShutdown.Send);
             }
-            client.Shutdown(SocketShutdown.Send);
+            catch (Exception ex)
+            {
+                sendFailure = ex;
+            }
         });
         sender.Start();
         // A slow reader: small reads, so the server's output backs up.
@@ -153,7 +163,8 @@ public sealed class BlockingHandlerTests
             for (var i = 0; i < n; i++) if (buffer[i] != NetTesting.PatternAt(received + i)) mismatches++;
             received += n;
         }
-        sender.Join(Deadline);
+        Assert.That(sender.Join(Deadline), Is.True, "the sender finishes");
+        Assert.That(sendFailure, Is.Null, () => $"sending failed: {sendFailure}; server log: {string.Join(" | ", _logger.Entries.Select(e => e.Message))}");
         Assert.Multiple(() =>
         {
             Assert.That(received, Is.EqualTo(total));
