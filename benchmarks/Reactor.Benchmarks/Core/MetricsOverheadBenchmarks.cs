@@ -5,6 +5,8 @@ using Reactor.Defer;
 using Reactor.Net;
 using Reactor.Protocols;
 
+using Reactor.Benchmarks.Net;
+
 namespace Reactor.Benchmarks.Core;
 
 /// <summary>
@@ -18,8 +20,7 @@ public class MetricsOverheadBenchmarks
 {
     private readonly byte[] _message = new byte[64];
     private ReactorLoop _reactor = null!;
-    private IListeningPort _port = null!;
-    private CountingClient _client = null!;
+    private LoopbackEchoPair _pair = null!;
     private MeterListener? _listener;
     private long _measurements;
 
@@ -45,42 +46,18 @@ public class MetricsOverheadBenchmarks
             _listener.SetMeasurementEventCallback<int>((_, _, _, _) => _measurements++);
             _listener.Start();
         }
-        _port = _reactor.ListenTcp(0, Factory.For<Echo>(), @interface: "127.0.0.1");
-        _client = new CountingClient();
-        var client = _client;
-        _reactor.ConnectTcp("127.0.0.1", ((System.Net.IPEndPoint)_port.GetHost()).Port, new ClientFactory(() => client));
-        while (!_client.Connected) _reactor.Iterate(TimeSpan.FromMilliseconds(10));
-        ((ITcpTransport)_client.Transport).SetTcpNoDelay(true);
+        _pair = new LoopbackEchoPair(_reactor);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _port.StopListening();
+        _pair.StopListening();
         _reactor.Dispose();
         _listener?.Dispose();
         if (Listening && _measurements == 0) throw new InvalidOperationException("The listener took no measurement: the comparison measured nothing.");
     }
 
     [Benchmark]
-    public void EchoRoundTrip()
-    {
-        var target = _client.Received + _message.Length;
-        _client.Transport.Write(_message);
-        while (_client.Received < target) _reactor.Iterate(TimeSpan.FromSeconds(1));
-    }
-
-    private sealed class Echo : Protocol
-    {
-        public override void ConnectionMade() => ((ITcpTransport)Transport).SetTcpNoDelay(true);
-
-        public override void DataReceived(ReadOnlySpan<byte> data) => Transport.Write(data);
-    }
-
-    private sealed class CountingClient : Protocol
-    {
-        public long Received;
-
-        public override void DataReceived(ReadOnlySpan<byte> data) => Received += data.Length;
-    }
+    public void EchoRoundTrip() => _pair.RoundTrip(_message);
 }
