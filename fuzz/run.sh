@@ -23,6 +23,7 @@ sharpfuzz="$(command -v sharpfuzz || echo "$HOME/.dotnet/tools/sharpfuzz")"
 if [ ! -f "$build/.instrumented" ]; then
     dotnet publish "$here/Reactor.Fuzz" -c Release -o "$build" >/dev/null
     "$sharpfuzz" "$build/Reactor.dll"
+    "$sharpfuzz" "$build/Reactor.Web.dll"
     "$sharpfuzz" "$build/Reactor.Fuzz.dll" Reactor.Examples.HttpHello
     touch "$build/.instrumented"
 fi

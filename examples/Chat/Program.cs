@@ -1,12 +1,12 @@
 using System.CommandLine;
+using Reactor;
 using Reactor.Core;
 using Reactor.Errors;
 using Reactor.Examples.Chat;
-using Reactor.Net.Endpoints;
 using Reactor.Net;
+using Reactor.Net.Endpoints;
 using Reactor.Protocols;
 using Reactor.Selectors;
-using Reactor;
 
 var port = new Option<int>("--port") { Description = "TCP port to listen on; 0 picks a free port", DefaultValueFactory = _ => 8001 };
 var host = new Option<string>("--host") { Description = "address to listen on; loopback only by default", DefaultValueFactory = _ => "127.0.0.1" };

@@ -6,9 +6,9 @@ namespace Reactor.Examples.FramedEcho;
 /// <summary>Builds the echoing receiver for a framing; every receiver sends each frame back as one frame.</summary>
 internal static class EchoReceivers
 {
-    public static IProtocol Create(Framing framing, int? maxLength) => framing.Kind switch
+    public static IProtocol Create(Framing framing, int? maxLength, LineDelimiter delimiter = LineDelimiter.Crlf) => framing.Kind switch
     {
-        FramingKind.Line => Limit(new LineEcho(), maxLength),
+        FramingKind.Line => Limit(delimiter == LineDelimiter.Lf ? new LfLineEcho() : new LineEcho(), maxLength),
         FramingKind.Int8 => Limit(new Int8Echo(), maxLength),
         FramingKind.Int16 => Limit(new Int16Echo(), maxLength),
         FramingKind.Int32 => Limit(new Int32Echo(), maxLength),
@@ -34,23 +34,22 @@ internal static class EchoReceivers
         return r;
     }
 
-    /// <summary>Accepts LF as well as CRLF (the delimiter is LF; a trailing CR is kept out of the echo and sent back).</summary>
-    private sealed class LineEcho : LineReceiver
+    /// <summary>Twisted's LineReceiver as it is: CRLF-delimited lines, each sent back with CRLF.</summary>
+    private class LineEcho : LineReceiver
     {
-        public LineEcho() => Delimiter = "\n"u8;
-
-        public override void LineReceived(ReadOnlySpan<byte> line)
-        {
-            // A CRLF client gets CRLF back: the CR is part of the line as received.
-            Transport.Write(line);
-            Transport.Write("\n"u8);
-        }
+        public override void LineReceived(ReadOnlySpan<byte> line) => SendLine(line);
 
         public override void LineLengthExceeded(ReadOnlySpan<byte> line)
         {
             Console.Error.WriteLine($"FramedEcho: a line longer than {MaxLength} bytes from {Transport.GetPeer()}: closing that connection");
             base.LineLengthExceeded(line);
         }
+    }
+
+    /// <summary>--delimiter lf: LF-delimited lines; a CR before the LF is part of the line, so a CRLF client still gets CRLF back.</summary>
+    private sealed class LfLineEcho : LineEcho
+    {
+        public LfLineEcho() => Delimiter = "\n"u8;
     }
 
     private sealed class Int8Echo : Int8StringReceiver

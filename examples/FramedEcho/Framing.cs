@@ -36,3 +36,10 @@ internal readonly record struct Framing(FramingKind Kind, int FixedLength)
         }
     }
 }
+
+/// <summary>The line framing's delimiter: --delimiter crlf (Twisted's LineReceiver, the default) or lf.</summary>
+internal enum LineDelimiter
+{
+    Crlf,
+    Lf,
+}

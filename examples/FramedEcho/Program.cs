@@ -1,11 +1,11 @@
 using System.CommandLine;
+using Reactor;
 using Reactor.Core;
 using Reactor.Errors;
 using Reactor.Examples.FramedEcho;
 using Reactor.Net;
 using Reactor.Protocols;
 using Reactor.Selectors;
-using Reactor;
 
 var port = new Option<int>("--port") { Description = "TCP port to listen on; 0 picks a free port", DefaultValueFactory = _ => 8002 };
 var host = new Option<string>("--host") { Description = "address to listen on; loopback only by default", DefaultValueFactory = _ => "127.0.0.1" };
@@ -23,7 +23,19 @@ var framing = new Option<Framing>("--framing")
         return default;
     },
 };
-var maxLength = new Option<int?>("--max-length") { Description = "the receiver's MaxLength in bytes (defaults: line 16384, int/netstring 99999)" };
+var delimiter = new Option<LineDelimiter>("--delimiter")
+{
+    Description = "line framing's delimiter: crlf (Twisted's LineReceiver; talk to it with `nc -C`) or lf",
+    HelpName = "crlf|lf",
+    DefaultValueFactory = _ => LineDelimiter.Crlf,
+    CustomParser = result => result.Tokens[0].Value switch
+    {
+        "crlf" => LineDelimiter.Crlf,
+        "lf" => LineDelimiter.Lf,
+        var other => Invalid(result, other),
+    },
+};
+var maxLength = new Option<int?>("--max-length") { Description = "the receiver's MaxLength in bytes, Twisted's MAX_LENGTH: the longest frame accepted, delimiter not counted (defaults: line 16384, int/netstring 99999)" };
 maxLength.Validators.Add(result =>
 {
     if (result.GetValueOrDefault<int?>() < 0) result.AddError("--max-length must not be negative");
@@ -31,21 +43,22 @@ maxLength.Validators.Add(result =>
 
 var command = new RootCommand(
     "A TCP echo server that speaks in frames: each frame received goes back as one frame of the same kind. " +
-    "Framings: line (LF-terminated; CRLF clients get CRLF back), int8/int16/int32 (big-endian length prefix, " +
+    "Framings: line (CRLF-terminated like Twisted's LineReceiver, so use `nc -C`; --delimiter lf for LF lines), int8/int16/int32 (big-endian length prefix, " +
     "as Twisted's IntNStringReceiver), netstring (LEN:DATA,), fixed:N (N-byte frames). A frame past --max-length " +
     "gets the receiver's documented reaction: the connection is closed (a line: LineLengthExceeded; a prefix: " +
     "LengthLimitExceeded before any payload is read; a netstring: a parse error); other connections are unaffected. " +
     "The first line of output is \"FramedEcho listening on ADDRESS\"; SIGTERM or Ctrl-C stops it cleanly.")
-    { port, host, selector, framing, maxLength };
+    { port, host, selector, framing, delimiter, maxLength };
 command.SetAction(parsed =>
 {
     var kind = parsed.GetValue(framing);
     var limit = parsed.GetValue(maxLength);
+    var lineDelimiter = parsed.GetValue(delimiter);
     using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = parsed.GetValue(selector) });
     IListeningPort listening;
     try
     {
-        listening = reactor.ListenTcp(parsed.GetValue(port), Factory.ForProtocol(() => EchoReceivers.Create(kind, limit)),
+        listening = reactor.ListenTcp(parsed.GetValue(port), Factory.ForProtocol(() => EchoReceivers.Create(kind, limit, lineDelimiter)),
             backlog: 4096, @interface: parsed.GetValue(host));
     }
     catch (Exception error) when (error is CannotListenError or ArgumentException)
@@ -58,3 +71,9 @@ command.SetAction(parsed =>
     return 0;
 });
 return command.Parse(args).Invoke();
+
+static LineDelimiter Invalid(System.CommandLine.Parsing.ArgumentResult result, string value)
+{
+    result.AddError($"--delimiter must be crlf or lf, not '{value}'");
+    return default;
+}

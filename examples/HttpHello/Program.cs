@@ -1,10 +1,10 @@
 using System.CommandLine;
+using Reactor;
 using Reactor.Core;
 using Reactor.Errors;
 using Reactor.Examples.HttpHello;
 using Reactor.Net;
 using Reactor.Selectors;
-using Reactor;
 
 var port = new Option<int>("--port") { Description = "TCP port to listen on; 0 picks a free port", DefaultValueFactory = _ => 8080 };
 var host = new Option<string>("--host") { Description = "address to listen on; loopback only by default", DefaultValueFactory = _ => "127.0.0.1" };
@@ -20,6 +20,14 @@ maxHeaderBytes.Validators.Add(result =>
     if (result.GetValueOrDefault<int>() < 64) result.AddError("--max-header-bytes must be at least 64");
 });
 
+var loops = new Option<int>("--loops") { Description = "serve on N reactor loops, one thread and selector each (N cores)", DefaultValueFactory = _ => 1 };
+loops.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<int>() < 1) result.AddError("--loops must be at least 1");
+});
+var spread = new Option<GroupListenMode?>("--spread") { Description = "with --loops N > 1, how connections reach the loops: reuseport (a SO_REUSEPORT socket per loop; the default on Linux) or handoff (one loop accepts and deals them out in turns; the default elsewhere)" };
+spread.AcceptOnlyFromAmong("reuseport", "handoff");
+
 var command = new RootCommand(
     "A minimal HTTP/1.1 server on Reactor.Web: every request gets 200 OK with the text body \"Hello, World!\", " +
     "except /json, which gets {\"message\":\"Hello, World!\"} (serialized per request). Keep-alive and pipelining " +
@@ -29,24 +37,31 @@ var command = new RootCommand(
     "Host), 408 too slow, 413 body too large, 414 request line over the limit, 431 header section over the " +
     "limit, 501 unsupported Transfer-Encoding, 505 HTTP/2 and up. The first line of output is " +
     "\"HttpHello listening on ADDRESS\"; SIGTERM or Ctrl-C stops it cleanly.")
-    { port, host, selector, maxHeaderBytes };
+    { port, host, selector, maxHeaderBytes, loops, spread };
 command.SetAction(parsed =>
 {
     var limit = parsed.GetValue(maxHeaderBytes);
-    using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = parsed.GetValue(selector) });
+    var options = new ReactorOptions { Selector = parsed.GetValue(selector) };
+    // One loop: a plain reactor. N loops: a group, each loop with its own site, so no request state is shared between threads.
+    using var group = parsed.GetValue(loops) > 1 ? ReactorGroup.Create(parsed.GetValue(loops), options) : null;
+    using var reactor = group is null ? ReactorLoop.Create(options) : null;
     IListeningPort listening;
     try
     {
-        listening = reactor.ListenTcp(parsed.GetValue(port), HelloResource.CreateSite(reactor, limit),
-            backlog: 4096, @interface: parsed.GetValue(host));
+        listening = group is null
+            ? reactor!.ListenTcp(parsed.GetValue(port), HelloResource.CreateSite(reactor, limit), backlog: 4096, @interface: parsed.GetValue(host))
+            : group.ListenTcp(parsed.GetValue(port), loop => HelloResource.CreateSite(loop, limit), backlog: 4096,
+                @interface: parsed.GetValue(host), mode: parsed.GetValue(spread) ?? GroupListenMode.Default);
     }
     catch (Exception error) when (error is CannotListenError or ArgumentException)
     {
         Console.Error.WriteLine($"HttpHello: {error.Message}");
         return 1;
     }
-    reactor.CallWhenRunning(() => Console.WriteLine($"HttpHello listening on {listening.GetHost()}"));
-    reactor.Run();
+    var first = reactor ?? group!.Loops[0];
+    first.CallWhenRunning(() => Console.WriteLine($"HttpHello listening on {listening.GetHost()}"));
+    if (group is null) reactor!.Run();
+    else group.Run();
     return 0;
 });
 return command.Parse(args).Invoke();

@@ -1,12 +1,12 @@
 using System.CommandLine;
 using System.Net;
+using Reactor;
 using Reactor.Core;
 using Reactor.Errors;
 using Reactor.Examples.PortForward;
 using Reactor.Net;
 using Reactor.Protocols;
 using Reactor.Selectors;
-using Reactor;
 
 var port = new Option<int>("--port") { Description = "TCP port to listen on; 0 picks a free port", DefaultValueFactory = _ => 8002 };
 var host = new Option<string>("--host") { Description = "address to listen on; loopback only by default", DefaultValueFactory = _ => "127.0.0.1" };

@@ -1,14 +1,14 @@
 using System.CommandLine;
 using System.Security.Authentication;
 using System.Security.Cryptography;
+using Reactor;
 using Reactor.Core;
 using Reactor.Errors;
 using Reactor.Examples.TlsEcho;
-using Reactor.Net.Tls;
 using Reactor.Net;
+using Reactor.Net.Tls;
 using Reactor.Protocols;
 using Reactor.Selectors;
-using Reactor;
 
 var port = new Option<int>("--port") { Description = "TCP port to listen on; 0 picks a free port", DefaultValueFactory = _ => 8443 };
 var host = new Option<string>("--host") { Description = "address to listen on; loopback only by default", DefaultValueFactory = _ => "127.0.0.1" };

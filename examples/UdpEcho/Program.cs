@@ -1,11 +1,11 @@
 using System.CommandLine;
+using Reactor;
 using Reactor.Core;
 using Reactor.Errors;
 using Reactor.Examples.UdpEcho;
-using Reactor.Net.Udp;
 using Reactor.Net;
+using Reactor.Net.Udp;
 using Reactor.Selectors;
-using Reactor;
 
 var port = new Option<int>("--port") { Description = "UDP port to listen on (client: to send to); 0 picks a free port", DefaultValueFactory = _ => 8000 };
 var host = new Option<string>("--host") { Description = "address to listen on (client: the IP address to send to); loopback only by default", DefaultValueFactory = _ => "127.0.0.1" };

@@ -1,11 +1,11 @@
 using System.CommandLine;
+using Reactor;
 using Reactor.Core;
 using Reactor.Errors;
-using Reactor.Net.Unix;
 using Reactor.Net;
+using Reactor.Net.Unix;
 using Reactor.Protocols;
 using Reactor.Selectors;
-using Reactor;
 
 var defaultPath = Path.Combine(Path.GetTempPath(), "reactor-unixecho.sock");
 var path = new Option<string>("--path") { Description = "the socket path; '@name' is in the Linux abstract namespace", DefaultValueFactory = _ => defaultPath };

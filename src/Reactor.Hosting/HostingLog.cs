@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Reactor.Hosting;
 
-/// <summary>The log messages of Reactor.Hosting (event ids 900-949, see docs/guides/logging.md).</summary>
+/// <summary>The log messages of Reactor.Hosting (event ids 900-949, listed in docs/guides/observability.md).</summary>
 internal static partial class HostingLog
 {
     [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Reactor started on {Selector}; listening: {Listeners}")]

@@ -86,6 +86,8 @@ public sealed class ReactorHostedService : IHostedService
             _hostStopping = true;
             StopReactor(reactor);
             await _exited.Task.ConfigureAwait(false);
+            // Report why the start failed rather than the cancellation it may have raced with.
+            if (_started.Task.Exception?.InnerException is { } reason) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(reason);
             throw;
         }
     }
@@ -177,6 +179,9 @@ public sealed class ReactorHostedService : IHostedService
             failure =>
             {
                 HostingLog.StartFailed(_logger, failure.Value);
+                // The host learns of it from StartAsync's exception; stopping the application as
+                // well would cancel that start and hide the reason.
+                _hostStopping = true;
                 _started.TrySetException(failure.Value);
                 StopReactor(reactor);
                 return null;

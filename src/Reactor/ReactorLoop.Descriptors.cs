@@ -13,6 +13,7 @@ public sealed partial class ReactorLoop
     /// <exception cref="ArgumentException">The descriptor's FileDescriptor is negative (closed).</exception>
     public void AddReader(IReadDescriptor reader)
     {
+        CheckReactorThread(nameof(AddReader));
         ArgumentNullException.ThrowIfNull(reader);
         ThrowIfDisposed();
         int slot = SlotForAdding(reader, nameof(reader));
@@ -36,6 +37,7 @@ public sealed partial class ReactorLoop
     /// <exception cref="ArgumentException">The descriptor's FileDescriptor is negative (closed).</exception>
     public void AddWriter(IWriteDescriptor writer)
     {
+        CheckReactorThread(nameof(AddWriter));
         ArgumentNullException.ThrowIfNull(writer);
         ThrowIfDisposed();
         int slot = SlotForAdding(writer, nameof(writer));
@@ -57,6 +59,7 @@ public sealed partial class ReactorLoop
     /// <inheritdoc/>
     public void RemoveReader(IReadDescriptor reader)
     {
+        CheckReactorThread(nameof(RemoveReader));
         ArgumentNullException.ThrowIfNull(reader);
         if (_disposed) return;
         int slot = _descriptors.FindByDescriptor(reader, reader.FileDescriptor);
@@ -69,6 +72,7 @@ public sealed partial class ReactorLoop
     /// <inheritdoc/>
     public void RemoveWriter(IWriteDescriptor writer)
     {
+        CheckReactorThread(nameof(RemoveWriter));
         ArgumentNullException.ThrowIfNull(writer);
         if (_disposed) return;
         int slot = _descriptors.FindByDescriptor(writer, writer.FileDescriptor);

@@ -40,6 +40,10 @@ public sealed partial class ReactorLoop
                 {
                     IterateOnce(null);
                 }
+                catch (ReactorStateError) when (SelectorGaveUp)
+                {
+                    throw;
+                }
                 catch (Exception ex)
                 {
                     CoreLog.MainLoopFailed(Logger, ex);
@@ -190,6 +194,9 @@ public sealed partial class ReactorLoop
             // Run's loop that has just crashed or shut down polls once and leaves: never block then.
             TimeSpan? wait = maxWait is null && !_started ? TimeSpan.Zero : TimeUntilNextWork();
             if (maxWait is { } bound && (wait is null || wait > bound)) wait = bound;
+            // A flush asked for during the flush above (a transport flushing another) is work now:
+            // poll instead of sleeping, or it would wait for an unrelated event or timer.
+            if (_flushQueue.Count > 0) wait = TimeSpan.Zero;
 
             wait = PrepareToSleep(wait);
             int n;
@@ -197,6 +204,12 @@ public sealed partial class ReactorLoop
             try
             {
                 n = _selector.Wait(_events, wait);
+                _selectorFailures = 0;
+            }
+            catch (Exception ex)
+            {
+                SelectorFailed(ex);
+                return;
             }
             finally
             {

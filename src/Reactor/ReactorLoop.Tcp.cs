@@ -24,6 +24,7 @@ public sealed partial class ReactorLoop : IReactorTcp, ITransportHost
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
         ArgumentOutOfRangeException.ThrowIfNegative(backlog);
         ThrowIfDisposed();
+        CheckReactorThread(nameof(ListenTcp));
         IPAddress address;
         if (string.IsNullOrEmpty(@interface))
         {
@@ -41,6 +42,7 @@ public sealed partial class ReactorLoop : IReactorTcp, ITransportHost
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
         ArgumentNullException.ThrowIfNull(factory);
+        CheckReactorThread(nameof(ConnectTcp));
         if (port is < 1 or > IPEndPoint.MaxPort) throw new ArgumentOutOfRangeException(nameof(port), port, "The port must be from 1 to 65535.");
         var limit = timeout ?? DefaultConnectTimeout;
         if (limit <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive.");
@@ -65,4 +67,6 @@ public sealed partial class ReactorLoop : IReactorTcp, ITransportHost
     void ITransportHost.RemoveBeforeClose(IFileDescriptor descriptor) => RemoveBeforeClose(descriptor);
 
     Selectors.SelectorEvent ITransportHost.CurrentReadiness => CurrentReadiness;
+
+    void ITransportHost.CheckReactorThread(string member) => CheckReactorThread(member);
 }

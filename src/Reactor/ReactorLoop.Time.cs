@@ -15,15 +15,22 @@ public sealed partial class ReactorLoop
     /// current one; <see cref="Clock"/> follows the same rule. An exception thrown by the call is
     /// logged and the loop goes on.
     /// </remarks>
-    public IDelayedCall CallLater(TimeSpan delay, Action action) => _timers.Schedule(delay, action);
+    public IDelayedCall CallLater(TimeSpan delay, Action action)
+    {
+        CheckReactorThread(nameof(CallLater));
+        return _timers.Schedule(delay, action);
+    }
 
     /// <summary>
     /// Runs <paramref name="callback"/>(<paramref name="state"/>) after <paramref name="delay"/> on a
     /// pooled call: with a static lambda, nothing is allocated per call in steady state.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
-    public TimerHandle CallLater<TState>(TimeSpan delay, Action<TState> callback, TState state) =>
-        _timers.Schedule(delay, callback, state);
+    public TimerHandle CallLater<TState>(TimeSpan delay, Action<TState> callback, TState state)
+    {
+        CheckReactorThread(nameof(CallLater));
+        return _timers.Schedule(delay, callback, state);
+    }
 
     /// <inheritdoc/>
     public IReadOnlyList<IDelayedCall> GetDelayedCalls() => _timers.Snapshot();

@@ -71,6 +71,9 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
         // "Unhandled error in Deferred" reports go to stderr until someone gives Deferred a logger:
         // the first reactor created with a logger of the user's lends it, unless the user already set one.
         if (Logger is not StandardErrorLogger && Deferred.Logger is StandardErrorLogger) Deferred.Logger = Logger;
+        // A logger that throws (a sink that cannot be opened while out of descriptors) must never
+        // escape into the loop: everything the reactor and its transports log goes through a guard.
+        if (Logger is not StandardErrorLogger) Logger = new GuardedLogger(Logger);
         _selector = options.SelectorFactory?.Invoke() ?? SelectorFactory.CreateLogged(options.Selector, Logger);
         // Pinned: the selector and the transports hand these to the kernel on every call.
         _events = GC.AllocateArray<SelectorEvent>(options.MaxEventsPerWait, pinned: true);
@@ -96,12 +99,7 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
     /// <exception cref="PlatformNotSupportedException">On Windows: the engine runs on Linux, macOS and FreeBSD.</exception>
     public static ReactorLoop Create(ReactorOptions? options = null)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            throw new PlatformNotSupportedException(
-                "Reactor runs on Linux (epoll, poll, select), macOS and FreeBSD (kqueue, poll, select); Windows is not supported. " +
-                "Run it under WSL or in a Linux container.");
-        }
+        ThrowIfUnsupported(OperatingSystem.IsWindows());
         return new(options ?? new ReactorOptions());
     }
 

@@ -239,5 +239,11 @@ public sealed class StatefulProtocolTarget : StreamTarget
             _log.Add("body", data);
             return new ProtocolState(_header, 1);
         }
+
+        public override void LengthLimitExceeded(int byteCount)
+        {
+            _log.Add("limit", BitConverter.GetBytes(byteCount));
+            base.LengthLimitExceeded(byteCount);
+        }
     }
 }

@@ -26,6 +26,8 @@ public abstract class FuzzTarget
         new StatefulProtocolTarget(),
         new EndpointStringTarget(),
         new HttpHelloRequestTarget(),
+        new HttpRequestTarget(),
+        new HttpResponseTarget(),
     }.ToDictionary(t => t.Name);
 }
 

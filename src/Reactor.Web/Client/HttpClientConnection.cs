@@ -82,7 +82,7 @@ internal sealed class HttpClientConnection : Protocol, IBodySource
         _bodyProtocol = null;
         _bodyRequested = false;
         _pausedByBody = false;
-        _lostBeforeDelivery = null;
+        _lost = null;
         _stashLength = 0;
         _head.Reset();
         var text = new StringBuilder();
@@ -109,6 +109,12 @@ internal sealed class HttpClientConnection : Protocol, IBodySource
     public override void DataReceived(ReadOnlySpan<byte> data)
     {
         if (!data.IsEmpty) _receivedAny = true;
+        Process(data);
+    }
+
+    /// <summary>Runs bytes through the state machine: the head, the body, or bytes nobody asked for.</summary>
+    private void Process(ReadOnlySpan<byte> data)
+    {
         while (!data.IsEmpty)
         {
             switch (_state)
@@ -233,17 +239,10 @@ internal sealed class HttpClientConnection : Protocol, IBodySource
         _bodyTransport ??= new BodyTransport(this);
         _bodyProtocol = protocol;
         protocol.MakeConnection(_bodyTransport);
-        if (_lostBeforeDelivery is { } lost)
+        if (_lost is not null)
         {
             // The connection ended before anyone asked for the body: deliver what arrived, then the end.
-            _lostBeforeDelivery = null;
-            _state = State.Body;
-            DrainStash();
-            if (_state == State.Body)
-            {
-                _state = State.Closed;
-                EndBodyAfterLoss(lost);
-            }
+            DeliverAfterLoss();
             return;
         }
         SetTimer(_options.BodyIdleTimeout);
@@ -270,8 +269,16 @@ internal sealed class HttpClientConnection : Protocol, IBodySource
             var bytes = _stash.AsSpan(0, _stashLength).ToArray();
             _stashLength = 0;
             var rest = FeedBody(bytes);
-            if (!rest.IsEmpty) Stash(rest);
-            if (!rest.IsEmpty && _state != State.Body) break;
+            if (rest.IsEmpty) continue;
+            if (_state == State.Body)
+            {
+                Stash(rest); // the reader paused again
+                continue;
+            }
+            // The body ended inside the stash: what follows is read exactly as if it had just
+            // arrived (the next response if the caller already sent a request, else a reason to close).
+            Process(rest);
+            break;
         }
     }
 
@@ -335,7 +342,7 @@ internal sealed class HttpClientConnection : Protocol, IBodySource
         CancelTimer();
         _state = _keepAlive ? State.Idle : State.Closed;
         if (_stashLength > 0) _keepAlive = false; // bytes past the response: not a connection to reuse
-        if (_keepAlive) _pool.Release(this);
+        if (_keepAlive && Connected) _pool.Release(this);
         else if (Connected) Transport.LoseConnection();
         protocol?.ConnectionLost(new Failure(reason));
         ResumeReading();
@@ -351,14 +358,14 @@ internal sealed class HttpClientConnection : Protocol, IBodySource
 
     private void PauseReading()
     {
-        if (_readingPaused || !Connected) return;
+        if (_readingPaused || !Connected || Transport.Disconnecting) return;
         _readingPaused = true;
         Transport.PauseProducing();
     }
 
     private void ResumeReading()
     {
-        if (!_readingPaused || !Connected) return;
+        if (!_readingPaused || !Connected || Transport.Disconnecting) return;
         _readingPaused = false;
         Transport.ResumeProducing();
     }
@@ -379,6 +386,11 @@ internal sealed class HttpClientConnection : Protocol, IBodySource
     {
         if (!_pausedByBody) return;
         _pausedByBody = false;
+        if (_lost is not null)
+        {
+            DeliverAfterLoss();
+            return;
+        }
         DrainStash();
         if (_state == State.Body && _stashLength == 0) ResumeReading();
     }
@@ -433,22 +445,26 @@ internal sealed class HttpClientConnection : Protocol, IBodySource
         }
         else if (state == State.Body)
         {
-            if (!_bodyRequested)
-            {
-                // Nobody reads the body yet: whoever comes later gets what arrived, then the end.
-                _lostBeforeDelivery = reason.Value;
-                return;
-            }
+            // What arrived before the end is still delivered, in order and only while the reader
+            // is not paused (or once someone asks for the body); then the body ends.
             _state = State.Body;
-            _pausedByBody = false;
-            DrainStash();
-            if (_state != State.Body) return;
-            _state = State.Closed;
-            EndBodyAfterLoss(reason.Value);
+            _lost = reason.Value;
+            if (_bodyRequested) DeliverAfterLoss();
         }
     }
 
-    private Exception? _lostBeforeDelivery;
+    /// <summary>Set while the connection is gone but stashed body bytes still wait for their reader.</summary>
+    private Exception? _lost;
+
+    private void DeliverAfterLoss()
+    {
+        DrainStash();
+        if (_state != State.Body || _pausedByBody || _bodyProtocol is null) return;
+        var lost = _lost!;
+        _lost = null;
+        _state = State.Closed;
+        EndBodyAfterLoss(lost);
+    }
 
     private void EndBodyAfterLoss(Exception reason)
     {
@@ -481,5 +497,5 @@ internal sealed class HttpClientConnection : Protocol, IBodySource
 internal static class ClientLog
 {
     public static void LogBodyProtocolFailure(this Microsoft.Extensions.Logging.ILogger logger, Exception error) =>
-        Microsoft.Extensions.Logging.LoggerExtensions.LogError(logger, error, "A response body protocol raised an exception");
+        WebLog.ResponseBodyProtocolFailed(logger, error);
 }

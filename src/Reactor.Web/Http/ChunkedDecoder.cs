@@ -25,7 +25,7 @@ internal sealed class ChunkedDecoder(int maxTrailerBytes)
 {
     private const int MaxSizeLine = 4096;
 
-    private enum State { Size, Extension, SizeLf, Data, DataCr, DataLf, TrailerLineStart, TrailerLine, TrailerLf, FinalLf, Done }
+    private enum State { Size, SizeSpace, ExtensionStart, Extension, SizeLf, Data, DataCr, DataLf, TrailerLineStart, TrailerLine, TrailerLf, FinalLf, Done }
 
     private State _state;
     private long _remaining;
@@ -83,14 +83,32 @@ internal sealed class ChunkedDecoder(int maxTrailerBytes)
                         _remaining = _remaining * 16 + digit;
                     }
                     else if (_digits == 0) return ChunkResult.Error;
-                    else if (b == (byte)';' || b == (byte)' ' || b == (byte)'\t')
+                    else if (b == (byte)';')
                     {
-                        _state = State.Extension;
+                        _state = State.ExtensionStart;
+                        _lineBytes = 0;
+                    }
+                    else if (b == (byte)' ' || b == (byte)'\t')
+                    {
+                        // BWS is allowed only before ';' (RFC 9112 §7.1.1).
+                        _state = State.SizeSpace;
                         _lineBytes = 0;
                     }
                     else if (b == (byte)'\r') _state = State.SizeLf;
                     else if (b == (byte)'\n') EndOfSizeLine();
                     else return ChunkResult.Error;
+                    break;
+                case State.SizeSpace:
+                    if (++_lineBytes > MaxSizeLine) return ChunkResult.Error;
+                    if (b == (byte)';') _state = State.ExtensionStart;
+                    else if (b != (byte)' ' && b != (byte)'\t') return ChunkResult.Error;
+                    break;
+                case State.ExtensionStart:
+                    // chunk-ext-name is a token, after optional BWS.
+                    if (++_lineBytes > MaxSizeLine) return ChunkResult.Error;
+                    if (b == (byte)' ' || b == (byte)'\t') break;
+                    if (!HttpSyntax.IsToken([b])) return ChunkResult.Error;
+                    _state = State.Extension;
                     break;
                 case State.Extension:
                     if (++_lineBytes > MaxSizeLine) return ChunkResult.Error;

@@ -31,13 +31,13 @@ public static class HttpSyntax
         return true;
     }
 
-    /// <summary>True if <paramref name="target"/> has no whitespace or control bytes (a request-target).</summary>
+    /// <summary>True if <paramref name="target"/> is visible ASCII only (a request-target is a URI: no whitespace, control or non-ASCII bytes).</summary>
     public static bool IsRequestTarget(ReadOnlySpan<byte> target)
     {
         if (target.IsEmpty) return false;
         foreach (var b in target)
         {
-            if (b <= 0x20 || b == 0x7F) return false;
+            if (b <= 0x20 || b >= 0x7F) return false;
         }
         return true;
     }

@@ -20,7 +20,7 @@ internal enum HeadStatus
 /// not a token (which includes whitespace before the colon) and control bytes in a value are
 /// errors (400). Empty lines before the start line are skipped (RFC 9112 §2.2).
 /// </summary>
-internal sealed class MessageHeadReader(int maxStartLine, int maxHeaderBytes, int maxHeaderCount, int startLineTooLongStatus)
+internal sealed class MessageHeadReader(int maxStartLine, int maxHeaderBytes, int maxHeaderCount, int startLineTooLongStatus, bool allowBareLineFeed = true)
 {
     private int _lineStart;
     private bool _startLineDone;
@@ -70,6 +70,7 @@ internal sealed class MessageHeadReader(int maxStartLine, int maxHeaderBytes, in
             if (newline < 0) return HeadStatus.NeedMore;
             var end = Block.Length - 1;
             if (end > _lineStart && Block.Slice(end - 1, 1)[0] == (byte)'\r') end--;
+            else if (!allowBareLineFeed) return Fail(HttpStatus.BadRequest, "bare LF");
             var line = Block.Slice(_lineStart, end - _lineStart);
             if (line.IndexOf((byte)'\r') >= 0) return Fail(HttpStatus.BadRequest, "bare CR");
             if (!_startLineDone)

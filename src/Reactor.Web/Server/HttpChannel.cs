@@ -74,7 +74,7 @@ public sealed class HttpChannel : Protocol, IHalfCloseableProtocol, IPushProduce
     {
         Site = site ?? throw new ArgumentNullException(nameof(site));
         _options = site.Options;
-        _head = new MessageHeadReader(_options.MaxRequestLineBytes, _options.MaxHeaderBytes, _options.MaxHeaderCount, HttpStatus.UriTooLong);
+        _head = new MessageHeadReader(_options.MaxRequestLineBytes, _options.MaxHeaderBytes, _options.MaxHeaderCount, HttpStatus.UriTooLong, _options.AllowBareLineFeed);
         _request = new Request(this, _head.Block);
         _chunks = new ChunkedDecoder(_options.MaxHeaderBytes);
         _onDeadline = OnDeadline;
@@ -229,7 +229,7 @@ public sealed class HttpChannel : Protocol, IHalfCloseableProtocol, IPushProduce
             }
         }
         // RFC 9112 §3.2: an HTTP/1.1 request without Host gets 400. §6.3: both framings is a smuggling attempt.
-        if (!_request.IsHttp10 && !host || chunked && contentLength >= 0 || chunked && _request.IsHttp10)
+        if (!_request.IsHttp10 && !host && _options.RequireHost || chunked && contentLength >= 0 || chunked && _request.IsHttp10)
         {
             Fail(HttpStatus.BadRequest);
             return;

@@ -45,6 +45,19 @@ public sealed class HttpServerOptions
     /// <summary>How long a closing connection waits for the client's FIN before closing anyway (default 2 s).</summary>
     public TimeSpan LingerTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Whether an HTTP/1.1 request without <c>Host</c> is refused with 400 (default true, as
+    /// RFC 9112 §3.2 requires).
+    /// </summary>
+    public bool RequireHost { get; set; } = true;
+
+    /// <summary>
+    /// Whether a bare LF ends a line of the request head (default false: CRLF only, 400 otherwise).
+    /// RFC 9112 §2.2 allows accepting it, but a server that reads lines differently from a proxy in
+    /// front of it is open to request smuggling.
+    /// </summary>
+    public bool AllowBareLineFeed { get; set; }
+
     /// <summary>The <c>Server</c> header sent with every response, or null for none (default "Reactor").</summary>
     public string? ServerName { get; set; } = "Reactor";
 

@@ -120,6 +120,9 @@ public sealed partial class Request : IConsumer
     /// <summary>The server's address on this connection (Twisted's <c>getHost</c>).</summary>
     public EndPoint GetHost() => _channel.Transport.GetHost();
 
+    /// <summary>True when the request came over TLS, for example through <c>ListenSsl</c> (Twisted's <c>isSecure</c>).</summary>
+    public bool IsSecure => _channel.Transport is Reactor.Net.Tls.ITlsTransport;
+
     /// <summary>
     /// Streams the request body to <paramref name="protocol"/> instead of holding it: its
     /// <c>DataReceived</c> gets each piece as it arrives and its <c>ConnectionLost</c> ends the body

@@ -93,7 +93,7 @@ public class Site : Factory
 
     internal void LogHandlerFailure(Exception error, Request request)
     {
-        Logger.LogError(error, "Unhandled error rendering {Method} {Uri}", request.Method, request.Uri);
+        WebLog.RenderFailed(Logger, error, request.Method, request.Uri);
     }
 
     /// <summary>Runs <paramref name="resource"/> for <paramref name="request"/> and finishes the request as its result says.</summary>

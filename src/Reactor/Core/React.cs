@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Reactor.Defer;
 using Reactor.Errors;
+using Reactor.Core.Internal;
 
 namespace Reactor.Core;
 
@@ -10,7 +11,8 @@ namespace Reactor.Core;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The main function is called before the reactor starts (as in Twisted) and may fire synchronously.
+/// The main function is called as soon as the reactor runs, on its thread (Twisted calls it just
+/// before <c>run</c>), so an async main resumes on the reactor after each await; it may fire synchronously.
 /// When its result arrives the reactor is stopped once — not at all if it is already shutting down
 /// (for instance after Ctrl-C, or because main stopped it itself), in which case <c>React</c> simply
 /// returns when the reactor does.
@@ -56,7 +58,7 @@ public static class ReactExtensions
                     break;
                 case Failure failure:
                     var logger = (reactor as ReactorLoop)?.Logger ?? Deferred.Logger;
-                    logger.LogError(failure.Value, "main function encountered error");
+                    CoreLog.ReactMainFailed(logger, failure.Value);
                     code = 1;
                     break;
                 case int value:
@@ -65,7 +67,9 @@ public static class ReactExtensions
             }
         }
 
-        Deferred.MaybeDeferred(main).AddBoth<object?>(result =>
+        // Called once running, on the reactor thread (Twisted calls main just before run): an async
+        // main then resumes on the loop after each await, and its result arrives on the loop thread.
+        reactor.CallWhenRunning(() => Deferred.MaybeDeferred(main).AddBoth<object?>(result =>
         {
             if (stopping)
             {
@@ -76,7 +80,7 @@ public static class ReactExtensions
                 reactor.CallWhenRunning(() => Finish(result, stopReactor: true));
             }
             return null; // the outcome is handled here: a failure is not reported twice as unhandled
-        });
+        }));
         reactor.Run();
         return code;
     }

@@ -40,8 +40,10 @@ public sealed partial class ReactorOptions
     public TimeSpan TlsHandshakeTimeout { get; init; } = DefaultTlsHandshakeTimeout;
 
     /// <summary>
-    /// How long <c>LoseConnection</c> waits for pending output to reach a peer that does not read
-    /// (a zero TCP window) before it gives up and aborts the connection (RST). Default 30 s;
+    /// How long <c>LoseConnection</c> on a TCP or UNIX stream waits while the peer takes none of
+    /// the pending output (a zero TCP window: a peer that never reads) before it gives up, aborts
+    /// the connection (RST) and reports <c>ConnectionAborted</c>. Measured from the last progress,
+    /// so a slow peer that keeps reading gets everything. Default 30 s;
     /// <see cref="Timeout.InfiniteTimeSpan"/> waits forever, as Twisted does.
     /// </summary>
     public TimeSpan CloseTimeout { get; init; } = DefaultCloseTimeout;

@@ -368,5 +368,5 @@ public abstract partial class Deferred
     internal void ClearUnhandled() => _unhandled?.Disarm();
 
     private static void LogCancellerError(Exception e) =>
-        Microsoft.Extensions.Logging.LoggerExtensions.LogError(Logger, e, "Canceller raised after firing its Deferred");
+        Internal.DeferLog.CancellerRaisedAfterFiring(Logger, e);
 }

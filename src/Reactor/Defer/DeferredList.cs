@@ -14,7 +14,9 @@ namespace Reactor.Defer;
 /// <para>
 /// With <c>fireOnOneCallback</c>, the first success fires the list with a one-element list holding that
 /// outcome (its <see cref="DeferredOutcome{T}.Index"/> says which input it was; Twisted fires with the
-/// tuple <c>(result, index)</c>). With <c>fireOnOneErrback</c>, the first failure errbacks the list with
+/// tuple <c>(result, index)</c>: <see cref="Deferred.FirstResult{T}"/> gives that shape, typed; this list
+/// form stays because it keeps one result type, whether a success arrived or every input failed).
+/// With <c>fireOnOneErrback</c>, the first failure errbacks the list with
 /// <see cref="FirstError"/>. With <c>consumeErrors</c>, a failing input's own chain continues with
 /// <c>default</c> after being recorded, so it is not reported as unhandled.
 /// </para>

@@ -190,6 +190,26 @@ public class Deferred<T> : Deferred
         return source.Task;
     }
 
+    /// <summary>
+    /// A task for this Deferred's outcome; when <paramref name="cancellationToken"/> is cancelled first,
+    /// the Deferred is cancelled (<see cref="Deferred.Cancel"/>) and the task ends with what that gives —
+    /// normally a <see cref="CancelledError"/> (an <see cref="OperationCanceledException"/>), or the result a canceller supplied.
+    /// </summary>
+    /// <remarks>
+    /// A token cancelled on another thread cancels the Deferred on that thread: Deferreds are not
+    /// thread-safe, so pass a token that is cancelled on the Deferred's thread (the reactor thread), or
+    /// one from a reactor-aware source. An already-cancelled token cancels the Deferred at once.
+    /// </remarks>
+    public Task<T> ToTask(CancellationToken cancellationToken)
+    {
+        if (!cancellationToken.CanBeCanceled) return ToTask();
+        var task = ToTask();
+        if (task.IsCompleted) return task;
+        var registration = cancellationToken.Register(static d => ((Deferred)d!).Cancel(), this);
+        task.ContinueWith(static (_, r) => ((CancellationTokenRegistration)r!).Dispose(), registration, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return task;
+    }
+
     /// <inheritdoc/>
     private protected override void InvokeCanceller(Delegate canceller) => ((Action<Deferred<T>>)canceller)(this);
 

@@ -49,6 +49,10 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "setsockopt", SetLastError = true)]
     internal static partial int SetSockOpt(int fd, int level, int name, void* value, int length);
 
+    // Linux's sendfile(out_fd, in_fd, off_t* offset, count); off_t is 64-bit on every 64-bit Linux.
+    [LibraryImport(Library, EntryPoint = "sendfile", SetLastError = true)]
+    internal static partial nint SendFile(int outFd, int inFd, long* offset, nuint count);
+
     [LibraryImport(Library, EntryPoint = "socketpair", SetLastError = true)]
     internal static partial int SocketPair(int domain, int type, int protocol, int* fds);
 

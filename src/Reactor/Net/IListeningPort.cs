@@ -4,6 +4,11 @@ using Reactor.Defer;
 namespace Reactor.Net;
 
 /// <summary>A socket accepting connections (Twisted's <c>IListeningPort</c>).</summary>
+/// <remarks>
+/// The stream ports the reactor returns (TCP, UNIX, adopted) are also <see cref="Protocols.IPushProducer"/>,
+/// as Twisted's ports are: <c>PauseProducing</c> stops accepting (new clients wait in the kernel's
+/// backlog) and <c>ResumeProducing</c> accepts again; a server caps its connections this way.
+/// </remarks>
 public interface IListeningPort
 {
     /// <summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Time;
+using Reactor.Protocols.Internal;
 
 namespace Reactor.Protocols;
 
@@ -150,7 +151,7 @@ public class ReconnectingClientFactory : ClientFactory
         Retries++;
         if (MaxRetries is int max && Retries > max)
         {
-            Logger.LogInformation("Abandoning {Destination} after {Retries} retries.", connector.GetDestination(), Retries);
+            ProtocolLog.ReconnectAbandoned(Logger, connector.GetDestination(), Retries);
             return;
         }
         Delay = NextDelay(Delay);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Reactor.Native;
+using Reactor.Selectors.Internal;
 
 namespace Reactor.Selectors;
 
@@ -132,7 +133,7 @@ public static class SelectorFactory
 
     private static EpollSelector FallBackToEpoll(ISyscalls syscalls, string whyNot, ILogger? logger)
     {
-        logger?.LogWarning("io_uring is not available ({Reason}); using epoll instead", whyNot);
+        if (logger is not null) SelectorLog.IoUringUnavailable(logger, whyNot);
         return new EpollSelector(syscalls);
     }
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Reactor.Defer;
-using static Reactor.Tests.Defer.DeferredAssert;
+using static Reactor.Testing.DeferredAssert;
 
 namespace Reactor.Tests.Defer;
 

@@ -229,6 +229,6 @@ public class DeferredChainTests
         Assert.That(any.AddBoth(() => runs++), Is.SameAs(any));
         ((Deferred<string>)any).Callback("kept");
         Assert.That(runs, Is.EqualTo(1));
-        Assert.That(DeferredAssert.SuccessResultOf((Deferred<string>)any), Is.EqualTo("kept"));
+        Assert.That(Reactor.Testing.DeferredAssert.SuccessResultOf((Deferred<string>)any), Is.EqualTo("kept"));
     }
 }

@@ -1,5 +1,5 @@
 using Reactor.Defer;
-using static Reactor.Tests.Defer.DeferredAssert;
+using static Reactor.Testing.DeferredAssert;
 
 namespace Reactor.Tests.Defer;
 

@@ -1,7 +1,7 @@
 using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Time;
-using static Reactor.Tests.Defer.DeferredAssert;
+using static Reactor.Testing.DeferredAssert;
 
 namespace Reactor.Tests.Defer;
 

@@ -16,7 +16,15 @@ internal sealed class ExampleProcess : IDisposable
     {
         _process = process;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) _firstLine.TrySetResult(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (_stderr)
+            {
+                _stderr.AppendLine(e.Data);
+                Monitor.PulseAll(_stderr);
+            }
+        };
         process.Exited += (_, _) => _firstLine.TrySetException(new InvalidOperationException($"The example exited early: {Stderr}"));
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -29,6 +37,24 @@ internal sealed class ExampleProcess : IDisposable
     public string Stderr
     {
         get { lock (_stderr) return _stderr.ToString(); }
+    }
+
+    /// <summary>
+    /// Waits, woken by each line the program writes to stderr, until <paramref name="condition"/> holds
+    /// for everything written so far; fails the test naming <paramref name="what"/> after the deadline.
+    /// </summary>
+    public void WaitForStderr(Func<string, bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        lock (_stderr)
+        {
+            while (!condition(_stderr.ToString()))
+            {
+                var left = NetTesting.Deadline - clock.Elapsed;
+                if (left <= TimeSpan.Zero) Assert.Fail($"Timed out waiting for: {what}. stderr:\n{_stderr}");
+                Monitor.Wait(_stderr, left);
+            }
+        }
     }
 
     /// <summary>The child process (for tests that read its streams themselves).</summary>

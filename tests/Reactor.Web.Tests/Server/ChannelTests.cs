@@ -37,7 +37,7 @@ public sealed class ChannelTests
         var request = Encoding.ASCII.GetBytes(
             "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nbody" +
             "POST /y HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nTrailer: x\r\n\r\n" +
-            "GET /z HTTP/1.1\nHost: a\n\n");
+            "GET /z HTTP/1.1\r\nHost: a\r\n\r\n");
         static void Echo(Request r) => r.Write(r.Path + ":" + Encoding.ASCII.GetString(r.Content.Span));
         var whole = ChannelHarness.For(Echo);
         whole.Channel.DataReceived(request);
@@ -251,6 +251,10 @@ public sealed class ChannelTests
     [TestCase("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", 400)]
     [TestCase("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400)]
     [TestCase("CONNECT a:443 HTTP/1.1\r\nHost: a\r\n\r\n", 501)]
+    [TestCase("GET / HTTP/1.1\nHost: a\r\n\r\n", 400)]
+    [TestCase("GET /\u00e9 HTTP/1.1\r\nHost: a\r\n\r\n", 400)]
+    [TestCase("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2 x\r\nab\r\n0\r\n\r\n", 400)]
+    [TestCase("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2;\r\nab\r\n0\r\n\r\n", 400)]
     public void MalformedRequestsGetTheirStatusAndAClose(string request, int status)
     {
         var h = ChannelHarness.For(Hello);

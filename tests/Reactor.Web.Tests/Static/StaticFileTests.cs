@@ -98,6 +98,19 @@ public sealed class StaticFileTests
     }
 
     [Test]
+    public async Task SeveralRangesAreAnsweredWithTheWholeFile()
+    {
+        // Single-range only, by choice: RFC 9110 §14.2 lets a server ignore Range, and
+        // multipart/byteranges is not implemented (see docs/guides/http.md).
+        using var request = new HttpRequestMessage(HttpMethod.Get, _server.Url("/big.bin"));
+        request.Headers.TryAddWithoutValidation("Range", "bytes=0-9,100-199");
+        using var response = await _client.SendAsync(request);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.Content.Headers.ContentRange, Is.Null);
+        Assert.That(await response.Content.ReadAsByteArrayAsync(), Is.EqualTo(_big));
+    }
+
+    [Test]
     public async Task LargeFileArrivesWholeOverAKeptAliveConnection()
     {
         for (var i = 0; i < 2; i++)

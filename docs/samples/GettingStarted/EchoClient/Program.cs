@@ -1,9 +1,9 @@
 using System.Text;
+using Reactor;
 using Reactor.Defer;
 using Reactor.Errors;
 using Reactor.Net;
 using Reactor.Protocols;
-using Reactor;
 
 var port = args.Length > 0 ? int.Parse(args[0]) : 8000;
 using var reactor = ReactorLoop.Create();

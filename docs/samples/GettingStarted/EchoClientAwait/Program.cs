@@ -1,10 +1,10 @@
 using System.Text;
+using Reactor;
 using Reactor.Defer;
 using Reactor.Errors;
 using Reactor.Net.Endpoints;
-using Reactor.Protocols.Basic;
 using Reactor.Protocols;
-using Reactor;
+using Reactor.Protocols.Basic;
 
 var port = args.Length > 0 ? int.Parse(args[0]) : 8000;
 using var reactor = ReactorLoop.Create();

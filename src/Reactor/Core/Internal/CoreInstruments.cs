@@ -23,11 +23,11 @@ internal sealed class CoreInstruments
     public CoreInstruments(Meter meter, Func<int> pendingThreadCalls)
     {
         _iterationDuration = meter.CreateHistogram<double>("reactor.loop.iteration.duration", "s",
-            "Time one loop iteration spends running calls, timers and dispatch (not waiting in the selector).");
+            "Time one loop iteration spends running calls, timers and dispatch (not waiting in the selector).", tags: null, DurationBuckets.Loop);
         _busyRatio = meter.CreateObservableGauge("reactor.loop.busy_ratio", ObserveBusyRatio, "1",
             "Share of wall time the loop spent working rather than waiting, since the previous observation (0 to 1).");
         TimerLateness = meter.CreateHistogram<double>("reactor.timer.lateness", "s",
-            "How long after its due time a timed call (CallLater) ran.");
+            "How long after its due time a timed call (CallLater) ran.", tags: null, DurationBuckets.Loop);
         meter.CreateObservableUpDownCounter("reactor.thread_calls.pending", pendingThreadCalls, "{call}",
             "Calls handed to the loop with CallFromThread that have not run yet.");
         _lastObservedAt = Stopwatch.GetTimestamp();

@@ -19,4 +19,16 @@ internal static partial class CoreLog
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "Unexpected error in the main loop")]
     internal static partial void MainLoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "main function encountered error")]
+    internal static partial void ReactMainFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Thread pool {Name} stopped before it was started; {Count} queued item(s) discarded.")]
+    internal static partial void ThreadPoolStoppedBeforeStart(ILogger logger, string name, int count);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Thread pool {Name} stopped with {Busy} worker(s) still busy after {Timeout}.")]
+    internal static partial void ThreadPoolStoppedBusy(ILogger logger, string name, int busy, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "Unhandled exception in a work item of thread pool {Name}.")]
+    internal static partial void ThreadPoolWorkItemFailed(ILogger logger, Exception exception, string name);
 }

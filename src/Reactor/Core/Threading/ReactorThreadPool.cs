@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Reactor.Core.Internal;
 
 namespace Reactor.Core.Threading;
 
@@ -194,7 +195,7 @@ public sealed class ReactorThreadPool : IDisposable
                 if (_backlog.Count > 0)
                 {
                     // Never started, so nothing will ever run these: say so rather than drop them silently.
-                    _logger.LogWarning("Thread pool {Name} stopped before it was started; {Count} queued item(s) discarded.", Name, _backlog.Count);
+                    CoreLog.ThreadPoolStoppedBeforeStart(_logger, Name, _backlog.Count);
                     _backlog.Clear();
                 }
                 _state = PoolState.Stopped;
@@ -222,7 +223,7 @@ public sealed class ReactorThreadPool : IDisposable
         }
         if (!allExited)
         {
-            _logger.LogWarning("Thread pool {Name} stopped with {Busy} worker(s) still busy after {Timeout}.", Name, BusyCount, timeout);
+            CoreLog.ThreadPoolStoppedBusy(_logger, Name, BusyCount, timeout);
         }
         return allExited;
     }
@@ -296,7 +297,7 @@ public sealed class ReactorThreadPool : IDisposable
             }
             catch (Exception e)
             {
-                _logger.LogError(e, "Unhandled exception in a work item of thread pool {Name}.", Name);
+                CoreLog.ThreadPoolWorkItemFailed(_logger, e, Name);
             }
             finally
             {

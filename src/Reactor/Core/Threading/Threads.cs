@@ -18,6 +18,32 @@ public static class Threads
         return DeferToThreadPool(reactor, reactor.GetThreadPool(), work);
     }
 
+    /// <summary>
+    /// As <see cref="DeferToThread{T}(IReactorThreads, Func{T})"/>, for work that takes a
+    /// <see cref="CancellationToken"/>: cancelling <paramref name="cancellationToken"/> (or the Deferred)
+    /// cancels the token the work receives and errbacks the Deferred with <see cref="CancelledError"/> at
+    /// once; whatever the work returns afterwards is ignored. The Deferred fires on the reactor thread.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static Deferred<T> DeferToThread<T>(IReactorThreads reactor, Func<CancellationToken, T> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reactor);
+        ArgumentNullException.ThrowIfNull(work);
+        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = source.Token;
+        var inner = DeferToThreadPool(reactor, reactor.GetThreadPool(), () => work(token));
+        var outer = new Deferred<T>(_ =>
+        {
+            source.Cancel();
+            inner.Cancel(); // no canceller: errbacks it and swallows the late result
+        });
+        inner.AddCallbacks<object?>(
+            result => { if (!outer.Called) outer.Callback(result); return null; },
+            failure => { if (!outer.Called) outer.Errback(failure); return null; });
+        outer.AddBoth(source.Dispose);
+        return outer.WithCancellation(cancellationToken);
+    }
+
     /// <summary>As <see cref="DeferToThread{T}(IReactorThreads, Func{T})"/> for work with no result: the Deferred fires with null.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public static Deferred<object?> DeferToThread(IReactorThreads reactor, Action work)

@@ -51,7 +51,7 @@ internal sealed class UnhandledFailureReport
         if (_failure is null) return;
         try
         {
-            Deferred.Logger.LogCritical(_failure.Value, "Unhandled error in Deferred:{NewLine}{Traceback}", Environment.NewLine, Describe());
+            DeferLog.UnhandledFailure(Deferred.Logger, _failure.Value, Environment.NewLine, Describe());
         }
         catch
         {

@@ -97,7 +97,7 @@ public static partial class EndpointStrings
         {
             try
             {
-                inner = ClientFromString(reactor, nested);
+                inner = ParseClient(reactor, nested);
             }
             catch (EndpointParseError e)
             {

@@ -1,3 +1,5 @@
+using Reactor.Net.Unix;
+
 namespace Reactor.Net.Endpoints;
 
 /// <summary>
@@ -8,6 +10,10 @@ namespace Reactor.Net.Endpoints;
 /// Grammar (<see cref="EndpointDescription"/>): <c>type:arg:key=value:...</c>; <c>\</c> escapes the
 /// next character (<see cref="EndpointDescription.Quote"/> does it for you). Every mistake raises an
 /// <see cref="EndpointParseError"/> naming the segment at fault and the keys the type accepts.
+/// New endpoint types plug in with <see cref="RegisterServerParser"/> / <see cref="RegisterClientParser"/>
+/// (Twisted's string-parser plugins); the registry (<see cref="ServerParsers"/>, <see cref="ClientParsers"/>) is public.
+/// The reactor is typed: <see cref="IReactorTcp"/>, <see cref="IReactorUnix"/>, or a type with both;
+/// an endpoint type that needs another interface (TLS: <see cref="Tls.IReactorSsl"/>) checks it with <see cref="Require{TReactor}"/>.
 /// </remarks>
 public static partial class EndpointStrings
 {
@@ -28,16 +34,22 @@ public static partial class EndpointStrings
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The reactor lacks the interface the endpoint type needs.</exception>
     /// <exception cref="EndpointParseError">The description is malformed, of an unknown type, or has a bad or unknown key.</exception>
-    public static IStreamServerEndpoint ServerFromString(object reactor, string description)
+    public static IStreamServerEndpoint ServerFromString(IReactorTcp reactor, string description) => ParseServer(reactor, description);
+
+    /// <summary>As <see cref="ServerFromString(IReactorTcp, string)"/>, for a reactor with UNIX sockets only.</summary>
+    public static IStreamServerEndpoint ServerFromString(IReactorUnix reactor, string description) => ParseServer(reactor, description);
+
+    /// <summary>As <see cref="ServerFromString(IReactorTcp, string)"/>, for a reactor with both TCP and UNIX sockets (every real reactor).</summary>
+    public static IStreamServerEndpoint ServerFromString<TReactor>(TReactor reactor, string description)
+        where TReactor : class, IReactorTcp, IReactorUnix => ParseServer(reactor, description);
+
+    private static IStreamServerEndpoint ParseServer(object? reactor, string description)
     {
         ArgumentNullException.ThrowIfNull(reactor);
         var parsed = EndpointDescription.Parse(description);
-        if (!ServerParsers.TryGetValue(parsed.Prefix, out var parse))
-        {
-            throw new EndpointParseError(description, parsed.PrefixSegment.Text,
-                $"unknown server endpoint type \"{parsed.PrefixSegment.Value}\"; known types: {string.Join(", ", ServerParsers.Keys)}.");
-        }
-        return parse(reactor, parsed);
+        var parser = FindServer(parsed.Prefix) ?? throw new EndpointParseError(description, parsed.PrefixSegment.Text,
+            $"unknown server endpoint type \"{parsed.PrefixSegment.Value}\"; known types: {string.Join(", ", ServerParsers.Select(p => p.Prefix))}.");
+        return parser.ParseStreamServer(reactor, parsed);
     }
 
     /// <summary>
@@ -55,20 +67,30 @@ public static partial class EndpointStrings
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The reactor lacks the interface the endpoint type needs.</exception>
     /// <exception cref="EndpointParseError">The description is malformed, of an unknown type, or has a bad or unknown key.</exception>
-    public static IStreamClientEndpoint ClientFromString(object reactor, string description)
+    public static IStreamClientEndpoint ClientFromString(IReactorTcp reactor, string description) => ParseClient(reactor, description);
+
+    /// <summary>As <see cref="ClientFromString(IReactorTcp, string)"/>, for a reactor with UNIX sockets only.</summary>
+    public static IStreamClientEndpoint ClientFromString(IReactorUnix reactor, string description) => ParseClient(reactor, description);
+
+    /// <summary>As <see cref="ClientFromString(IReactorTcp, string)"/>, for a reactor with both TCP and UNIX sockets (every real reactor).</summary>
+    public static IStreamClientEndpoint ClientFromString<TReactor>(TReactor reactor, string description)
+        where TReactor : class, IReactorTcp, IReactorUnix => ParseClient(reactor, description);
+
+    private static IStreamClientEndpoint ParseClient(object? reactor, string description)
     {
         ArgumentNullException.ThrowIfNull(reactor);
         var parsed = EndpointDescription.Parse(description);
-        if (!ClientParsers.TryGetValue(parsed.Prefix, out var parse))
-        {
-            throw new EndpointParseError(description, parsed.PrefixSegment.Text,
-                $"unknown client endpoint type \"{parsed.PrefixSegment.Value}\"; known types: {string.Join(", ", ClientParsers.Keys)}.");
-        }
-        return parse(reactor, parsed);
+        var parser = FindClient(parsed.Prefix) ?? throw new EndpointParseError(description, parsed.PrefixSegment.Text,
+            $"unknown client endpoint type \"{parsed.PrefixSegment.Value}\"; known types: {string.Join(", ", ClientParsers.Select(p => p.Prefix))}.");
+        return parser.ParseStreamClient(reactor, parsed);
     }
 
-    /// <summary>The reactor as <typeparamref name="TReactor"/>, or an error saying which endpoint type needed it.</summary>
-    internal static TReactor Require<TReactor>(object reactor, EndpointDescription description) where TReactor : class =>
+    /// <summary>
+    /// The reactor as <typeparamref name="TReactor"/>, or an <see cref="ArgumentException"/> saying which
+    /// endpoint type needed which interface — for parsers (built-in and registered) that need more than
+    /// the interface the caller's overload guaranteed.
+    /// </summary>
+    public static TReactor Require<TReactor>(object reactor, EndpointDescription description) where TReactor : class =>
         reactor as TReactor ?? throw new ArgumentException(
             $"A \"{description.Prefix}:\" endpoint needs a reactor implementing {typeof(TReactor).Name}; {reactor.GetType().Name} does not.",
             nameof(reactor));

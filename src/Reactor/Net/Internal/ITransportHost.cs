@@ -55,4 +55,9 @@ internal interface ITransportHost : IReactorFDSet, IReactorTime, IReactorFromThr
 
     /// <summary>The readiness event being dispatched to the caller (events and carried errno); default outside a dispatch.</summary>
     Selectors.SelectorEvent CurrentReadiness => default;
+
+    /// <summary>Throws <see cref="InvalidOperationException"/> naming CallFromThread when called off a running reactor's thread.</summary>
+    void CheckReactorThread(string member)
+    {
+    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Reactor.Core;
+using Reactor.Core.Internal;
 
 namespace Reactor.Net.Internal;
 
@@ -44,10 +45,10 @@ internal sealed class NetInstruments
             "Bytes received and sent on stream connections (network.io.direction).");
         _tlsHandshakes = meter.CreateCounter<long>("reactor.tls.handshakes", "{handshake}",
             "TLS handshakes finished, successful or not (error.type set on failure).");
-        _tlsDuration = meter.CreateHistogram<double>("reactor.tls.handshake.duration", "s", "Duration of TLS handshakes.");
+        _tlsDuration = meter.CreateHistogram<double>("reactor.tls.handshake.duration", "s", "Duration of TLS handshakes.", tags: null, DurationBuckets.Network);
         _lookups = meter.CreateCounter<long>("reactor.dns.lookups", "{lookup}",
             "Host name resolutions by the system resolver (error.type set on failure).");
-        _lookupDuration = meter.CreateHistogram<double>("reactor.dns.lookup.duration", "s", "Duration of host name resolutions.");
+        _lookupDuration = meter.CreateHistogram<double>("reactor.dns.lookup.duration", "s", "Duration of host name resolutions.", tags: null, DurationBuckets.Network);
     }
 
     /// <summary>TCP connections' counters.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Errors;
+using Reactor.Net.Internal;
 
 namespace Reactor.Net.Resolution;
 
@@ -91,7 +92,7 @@ public sealed class SystemHostnameResolver : IHostnameResolver
         catch (Exception e)
         {
             // The reactor refused the hand-off (disposed): the Deferred can never fire, so say why.
-            _logger.LogError(e, "Could not deliver the resolution of {Host} to the reactor thread.", hostName);
+            NetLog.ResolutionNotDelivered(_logger, e, hostName);
         }
     }
 }

@@ -15,8 +15,10 @@ namespace Reactor.Net.Stream;
 /// <c>uv__server_io</c>): accepts in bursts when readable, builds a protocol per connection, backs off when
 /// the process runs out of descriptors or memory, and stops and closes once. A family (TCP, UNIX) says
 /// only how to read a peer address, how to start a connection, and what else to release on close.
+/// Like Twisted's port (a <c>FileDescriptor</c>, hence a push producer) it can be paused: while paused,
+/// new clients wait in the kernel's backlog.
 /// </summary>
-internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor
+internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDescriptor, IPushProducer, ITransportStarter
 {
     /// <summary>At most this many accepts per readiness report, so one busy port cannot starve the loop.</summary>
     internal const int MaxAcceptsPerRead = 128;
@@ -26,6 +28,7 @@ internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor
 
     private Deferred<object?>? _stopped;
     private IDelayedCall? _acceptRetry;
+    private bool _paused;
     private int _fd;
 
     protected AcceptingPort(ITransportHost host, ISyscalls syscalls, IProtocolFactory factory, int fd)
@@ -57,6 +60,9 @@ internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor
     /// <summary>How many times accepting has been paused for lack of descriptors or memory.</summary>
     internal int AcceptPauses { get; private set; }
 
+    /// <summary>How many accepted connections could not be started (the reactor refused their descriptor) and were closed.</summary>
+    internal int AcceptedConnectionsRefused { get; private set; }
+
     /// <summary>True while accepting is paused after resource exhaustion.</summary>
     internal bool AcceptingPaused => _acceptRetry is { Active: true };
 
@@ -75,7 +81,8 @@ internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor
     {
         var capacity = PeerAddressCapacity;
         var address = stackalloc byte[capacity];
-        for (var i = 0; i < MaxAcceptsPerRead && _fd >= 0; i++)
+        // A protocol started in this burst may pause the port (a per-process connection limit): stop at once.
+        for (var i = 0; i < MaxAcceptsPerRead && _fd >= 0 && !_paused; i++)
         {
             int length = capacity;
             var fd = Syscalls.Accept(_fd, address, &length, out var errno);
@@ -91,10 +98,11 @@ internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor
                 // ECONNABORTED (the client gave up in the backlog), EPERM (a firewall refused it on
                 // Linux): that one client is gone; the rest of the backlog may be fine.
                 if (errno == Errno.ECONNABORTED || errno == Errno.EPERM) continue;
-                Host.Logger.LogError("accept() on {Port} failed: {Error}", this, errno);
+                NetLog.AcceptFailed(Host.Logger, this, errno);
                 return null;
             }
-            StartConnection(fd, DescribePeer(address, length));
+            var peer = DescribePeer(address, length);
+            if (!TryHandOff(fd, peer)) StartConnection(fd, peer);
         }
         return null;
     }
@@ -110,26 +118,21 @@ internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor
     {
     }
 
+    /// <summary>
+    /// Takes an accepted connection elsewhere instead of starting it here (a listener that hands
+    /// connections to other loops); false: start it on this port's loop.
+    /// </summary>
+    protected virtual bool TryHandOff(int fd, EndPoint peer) => false;
+
     private void StartConnection(int fd, EndPoint peer)
     {
-        IProtocol? protocol;
-        try
+        if (AcceptedConnection.Start(Host, Syscalls, Factory, fd, peer, this, this) == AcceptedConnection.Outcome.TransportFailed)
         {
-            protocol = Factory.BuildProtocol(peer);
+            AcceptedConnectionsRefused++;
         }
-        catch (Exception ex)
-        {
-            Host.Logger.LogError(ex, "BuildProtocol of {Factory} failed for {Peer} on {Port}; closing the connection", Factory.GetType().FullName, peer, this);
-            protocol = null;
-        }
-        if (protocol is null)
-        {
-            // The factory refused the connection: close it at once.
-            Syscalls.Close(fd, out _);
-            return;
-        }
-        StartTransport(fd, peer, protocol);
     }
+
+    void ITransportStarter.StartTransport(int fd, EndPoint peer, IProtocol protocol) => StartTransport(fd, peer, protocol);
 
     /// <summary>
     /// Out of descriptors or memory: stop watching the socket for a moment (a level-triggered
@@ -139,14 +142,33 @@ internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor
     private void PauseAccepting(Errno errno)
     {
         AcceptPauses++;
-        Host.Logger.LogWarning("accept() on {Port} failed with {Error}; pausing accepting for {Delay} ms", this, errno, AcceptRetryDelay.TotalMilliseconds);
+        NetLog.AcceptPaused(Host.Logger, this, errno, AcceptRetryDelay.TotalMilliseconds);
         Host.RemoveReader(this);
         _acceptRetry = Host.CallLater(AcceptRetryDelay, () =>
         {
             _acceptRetry = null;
-            if (_fd >= 0) Host.AddReader(this);
+            if (_fd >= 0 && !_paused) Host.AddReader(this);
         });
     }
+
+    /// <summary>Stops accepting until <see cref="ResumeProducing"/>; clients queue in the kernel's backlog.</summary>
+    public void PauseProducing()
+    {
+        if (_paused || _fd < 0) return;
+        _paused = true;
+        Host.RemoveReader(this);
+    }
+
+    /// <summary>Accepts again after <see cref="PauseProducing"/> (unless an out-of-descriptors back-off is still running; it resumes when that ends).</summary>
+    public void ResumeProducing()
+    {
+        if (!_paused) return;
+        _paused = false;
+        if (_fd >= 0 && !AcceptingPaused) Host.AddReader(this);
+    }
+
+    /// <summary>Stops listening for good (<see cref="StopListening"/>).</summary>
+    public void StopProducing() => StopListening();
 
     /// <inheritdoc/>
     public Deferred<object?> StopListening()
@@ -179,7 +201,7 @@ internal abstract unsafe class AcceptingPort : IListeningPort, IReadDescriptor
         }
         catch (Exception ex)
         {
-            Host.Logger.LogError(ex, "DoStop of {Factory} failed", Factory.GetType().FullName);
+            NetLog.FactoryDoStopFailed(Host.Logger, ex, Factory.GetType().FullName);
         }
     }
 }

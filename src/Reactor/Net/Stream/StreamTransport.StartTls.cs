@@ -7,7 +7,7 @@ namespace Reactor.Net.Stream;
 /// STARTTLS on any stream transport (TCP, UNIX): the TLS layer is put between this transport and
 /// its protocol, and the public members redirect to the layer (see <see cref="StartTlsSupport"/>).
 /// </summary>
-internal abstract partial class StreamTransport : IStartTls
+internal abstract partial class StreamTransport : IStartTls, ITlsDetachable
 {
     private TlsLayer? _tls;
 
@@ -30,5 +30,30 @@ internal abstract partial class StreamTransport : IStartTls
         _protocol = layer;
         layer.MakeConnection(this);
         return layer;
+    }
+
+    /// <inheritdoc/>
+    void ITlsDetachable.DetachTls(TlsLayer layer, bool applicationPaused)
+    {
+        if (!ReferenceEquals(_tls, layer)) return;
+        _tls = null;
+        _protocol = layer.Application;
+        // The layer may have paused reading for its own buffering; only the application's pause stays.
+        if (!applicationPaused) ResumeProducing();
+    }
+
+    /// <inheritdoc/>
+    void ITlsDetachable.DeliverPlaintext(ReadOnlySpan<byte> plaintext)
+    {
+        if (!_connected || _lost) return;
+        try
+        {
+            _protocol.DataReceived(plaintext);
+        }
+        catch (Exception ex)
+        {
+            LogUserError(ex, "DataReceived");
+            FailFromLoop(ex);
+        }
     }
 }

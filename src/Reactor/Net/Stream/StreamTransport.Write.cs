@@ -20,6 +20,7 @@ internal abstract partial class StreamTransport
     /// </summary>
     public unsafe void Write(ReadOnlySpan<byte> data)
     {
+        Host.CheckReactorThread(nameof(Write));
         if (TlsAbove is { } tls)
         {
             tls.Write(data);
@@ -65,6 +66,7 @@ internal abstract partial class StreamTransport
     /// <summary>Queues every segment of <paramref name="data"/>, in order.</summary>
     public void WriteSequence(ReadOnlySequence<byte> data)
     {
+        Host.CheckReactorThread(nameof(WriteSequence));
         if (TlsAbove is { } tls)
         {
             tls.WriteSequence(data);
@@ -81,6 +83,7 @@ internal abstract partial class StreamTransport
     /// <summary>Closes after every pending byte is sent; the protocol then sees <see cref="ConnectionDone"/>.</summary>
     public void LoseConnection()
     {
+        Host.CheckReactorThread(nameof(LoseConnection));
         if (TlsAbove is { } tls)
         {
             tls.LoseConnection();
@@ -96,6 +99,7 @@ internal abstract partial class StreamTransport
     /// <summary>Sends FIN once pending bytes are sent; reading goes on. Later writes are dropped.</summary>
     public void LoseWriteConnection()
     {
+        Host.CheckReactorThread(nameof(LoseWriteConnection));
         if (TlsAbove is { } tls)
         {
             tls.LoseWriteConnection();
@@ -109,6 +113,7 @@ internal abstract partial class StreamTransport
     /// <summary>Drops pending output and closes with RST; the protocol sees <see cref="ConnectionAborted"/> from the loop.</summary>
     public void AbortConnection()
     {
+        Host.CheckReactorThread(nameof(AbortConnection));
         if (TlsAbove is { } tls)
         {
             tls.AbortConnection();
@@ -133,7 +138,12 @@ internal abstract partial class StreamTransport
             return;
         }
         // Waiting for writability: sending now would only meet EAGAIN again; DoWrite will do it.
-        if (_writing) return;
+        // A close requested meanwhile waits for the peer to read: watch that it does.
+        if (_writing)
+        {
+            if (_disconnecting) WatchStuckClose();
+            return;
+        }
         _flushing = true;
         Exception? reason;
         try
@@ -184,7 +194,11 @@ internal abstract partial class StreamTransport
 
         if (!_output.IsEmpty)
         {
-            if (_disconnecting) StopReading(); // LoseConnection waits for writability: stop reading now
+            if (_disconnecting)
+            {
+                StopReading(); // LoseConnection waits for writability: stop reading now
+                WatchStuckClose();
+            }
             StartWriting();
             return null;
         }

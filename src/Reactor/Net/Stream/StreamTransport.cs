@@ -66,6 +66,7 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
         var limits = host.Limits;
         _highWaterMark = limits.HighWaterMark;
         _lowWaterMark = limits.LowWaterMark;
+        CloseTimeout = limits.CloseTimeout;
     }
 
     /// <summary>Which counters this kind of connection adds to (TCP's; UNIX connections override).</summary>
@@ -78,7 +79,7 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
     /// The write strategy: a write of at least this many bytes, with nothing pending, goes straight
     /// to send(2) from the caller's buffer; smaller writes are gathered and flushed with one send or
     /// writev at the end of the loop iteration. 0 writes everything through, <see cref="int.MaxValue"/>
-    /// gathers everything. See notes/tcp.md for the measurements behind the default.
+    /// gathers everything. See docs/design/tcp.md for the measurements behind the default.
     /// </summary>
     internal static int DefaultWriteThroughThreshold { get; set; } = Internal.OutputSegment.Size;
 
@@ -107,13 +108,29 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
     /// Attaches <paramref name="protocol"/>, starts reading, and calls its <c>MakeConnection</c>.
     /// An exception from it is logged and closes the connection with it as the reason.
     /// </summary>
+    /// <exception cref="Exception">
+    /// The reactor refused the descriptor (select past FD_SETSIZE, epoll ENOMEM/ENOSPC): the socket is
+    /// closed, the protocol was never connected, and the exception is the caller's to report for this
+    /// connection alone (a port logs it and goes on accepting; a connector fails the attempt).
+    /// </exception>
     public void Start(IProtocol protocol)
     {
+        try
+        {
+            _connected = true;
+            StartReading();
+        }
+        catch
+        {
+            _reading = false;
+            _connected = false;
+            _lost = true;
+            CloseSocket(CloseKind.Reset);
+            throw;
+        }
         _protocol = protocol;
-        _connected = true;
         _counters.Opened++;
         _counters.Active++;
-        StartReading();
         try
         {
             protocol.MakeConnection(this);
@@ -150,6 +167,7 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
             Host.RemoveBeforeClose(this);
         }
         _output.Clear();
+        StopWatchingClose();
         CloseSocket(reason.Value switch
         {
             ConnectionAborted => CloseKind.Reset,
@@ -254,7 +272,7 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
 
     /// <summary>Logs an exception thrown by user code, with its stack.</summary>
     protected void LogUserError(Exception ex, string callback) =>
-        Host.Logger.LogError(ex, "Unhandled exception in {Callback} of {Protocol} on {Transport}; closing the connection", callback, _protocol.GetType().FullName, GetType().Name);
+        NetLog.ProtocolCallbackFailed(Host.Logger, ex, callback, _protocol.GetType().FullName, GetType().Name);
 
     /// <summary>Stands in for a protocol before <see cref="Start"/>, and for a refused client connection.</summary>
     internal sealed class DetachedProtocol : IProtocol

@@ -102,7 +102,7 @@ internal sealed class TcpConnector : IConnector
         }
         catch (Exception ex)
         {
-            _host.Logger.LogError(ex, "BuildProtocol of {Factory} failed for {Peer}; closing the connection", _factory.GetType().FullName, peer);
+            NetLog.ConnectedBuildProtocolFailed(_host.Logger, ex, _factory.GetType().FullName, peer);
             protocol = null;
         }
         var connection = new TcpConnection(_host, fd, peer, this);
@@ -114,7 +114,17 @@ internal sealed class TcpConnector : IConnector
             connection.LoseConnection();
             return;
         }
-        connection.Start(protocol);
+        try
+        {
+            connection.Start(protocol);
+        }
+        catch (Exception ex)
+        {
+            // The reactor refused the descriptor: the socket is closed and the protocol never
+            // connected, so the factory hears a failed attempt, not a half-started connection.
+            _connection = null;
+            ConnectionFailed(ex);
+        }
     }
 
     private void EndActivity(Exception? error, IPEndPoint? peer)
@@ -142,7 +152,7 @@ internal sealed class TcpConnector : IConnector
         }
         catch (Exception ex)
         {
-            _host.Logger.LogError(ex, "ClientConnectionFailed of {Factory} failed", _factory.GetType().FullName);
+            NetLog.ClientConnectionFailedThrew(_host.Logger, ex, _factory.GetType().FullName);
         }
         StopFactoryIfIdle();
     }
@@ -158,7 +168,7 @@ internal sealed class TcpConnector : IConnector
         }
         catch (Exception ex)
         {
-            _host.Logger.LogError(ex, "ClientConnectionLost of {Factory} failed", _factory.GetType().FullName);
+            NetLog.ClientConnectionLostThrew(_host.Logger, ex, _factory.GetType().FullName);
         }
         StopFactoryIfIdle();
     }

@@ -19,19 +19,27 @@ namespace Reactor.Net.Tcp;
 internal sealed unsafe class TcpPort : AcceptingPort
 {
     private readonly IPEndPoint _address;
+    private readonly IConnectionHandOff? _handOff;
 
-    private TcpPort(ITransportHost host, ISyscalls syscalls, IProtocolFactory factory, int fd, IPEndPoint address)
-        : base(host, syscalls, factory, fd) => _address = address;
+    private TcpPort(ITransportHost host, ISyscalls syscalls, IProtocolFactory factory, int fd, IPEndPoint address, IConnectionHandOff? handOff)
+        : base(host, syscalls, factory, fd)
+    {
+        _address = address;
+        _handOff = handOff;
+    }
 
     /// <inheritdoc/>
     protected override int PeerAddressCapacity => SocketAddressCodec.MaxLength;
 
     /// <summary>
     /// Binds, listens, starts the factory and starts accepting. <paramref name="syscalls"/> lets
-    /// tests fail accept(2) on purpose.
+    /// tests fail accept(2) on purpose; <paramref name="reusePort"/> sets SO_REUSEPORT before the bind
+    /// (several sockets share the address and the kernel spreads connections over them);
+    /// <paramref name="handOff"/> may take accepted connections to other loops.
     /// </summary>
     /// <exception cref="CannotListenError">The address could not be bound or listened on.</exception>
-    public static TcpPort Listen(ITransportHost host, IProtocolFactory factory, IPEndPoint endPoint, int backlog, ISyscalls? syscalls = null)
+    public static TcpPort Listen(ITransportHost host, IProtocolFactory factory, IPEndPoint endPoint, int backlog, ISyscalls? syscalls = null,
+        bool reusePort = false, IConnectionHandOff? handOff = null)
     {
         syscalls ??= host.Syscalls;
         int fd;
@@ -46,7 +54,10 @@ internal sealed unsafe class TcpPort : AcceptingPort
 
         // SO_REUSEADDR, as Twisted on POSIX: a restarted server can bind while old connections sit in TIME_WAIT.
         SocketOptions.SetInt(syscalls, fd, NativeConstants.SOL_SOCKET, NativeConstants.SO_REUSEADDR, 1);
-        var errno = SocketOptions.Bind(fd, endPoint);
+        var errno = reusePort
+            ? SocketOptions.SetInt(syscalls, fd, NativeConstants.SOL_SOCKET, NativeConstants.SO_REUSEPORT, 1)
+            : Errno.Success;
+        if (errno.IsSuccess) errno = SocketOptions.Bind(fd, endPoint);
         if (errno.IsSuccess && SocketInterop.Listen(fd, backlog) != 0) errno = Errno.FromLastPInvokeError();
         if (!errno.IsSuccess)
         {
@@ -54,18 +65,18 @@ internal sealed unsafe class TcpPort : AcceptingPort
             throw new CannotListenError(endPoint.ToString(), errno.ToSocketException());
         }
 
-        return Start(host, syscalls, factory, fd);
+        return Start(host, syscalls, factory, fd, handOff);
     }
 
     /// <summary>
     /// Starts accepting on <paramref name="fd"/>, a listening socket the reactor now owns (an
     /// adopted duplicate, see <see cref="IReactorSocket.AdoptStreamPort"/>); the factory starts now.
     /// </summary>
-    public static TcpPort Adopt(ITransportHost host, IProtocolFactory factory, int fd) => Start(host, host.Syscalls, factory, fd);
+    public static TcpPort Adopt(ITransportHost host, IProtocolFactory factory, int fd) => Start(host, host.Syscalls, factory, fd, null);
 
-    private static TcpPort Start(ITransportHost host, ISyscalls syscalls, IProtocolFactory factory, int fd)
+    private static TcpPort Start(ITransportHost host, ISyscalls syscalls, IProtocolFactory factory, int fd, IConnectionHandOff? handOff)
     {
-        var port = new TcpPort(host, syscalls, factory, fd, SocketOptions.GetLocalEndPoint(fd));
+        var port = new TcpPort(host, syscalls, factory, fd, SocketOptions.GetLocalEndPoint(fd), handOff);
         port.StartAccepting();
         return port;
     }
@@ -76,6 +87,9 @@ internal sealed unsafe class TcpPort : AcceptingPort
     /// <inheritdoc/>
     protected override EndPoint DescribePeer(byte* address, int length) =>
         SocketAddressCodec.Read(new ReadOnlySpan<byte>(address, SocketAddressCodec.MaxLength));
+
+    /// <inheritdoc/>
+    protected override bool TryHandOff(int fd, EndPoint peer) => _handOff is not null && _handOff.TryTake(fd, (IPEndPoint)peer);
 
     /// <inheritdoc/>
     protected override void StartTransport(int fd, EndPoint peer, IProtocol protocol) =>

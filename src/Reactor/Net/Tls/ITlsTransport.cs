@@ -26,4 +26,23 @@ public interface ITlsTransport : IStreamTransport
 
     /// <summary>The certificate the peer presented, or null when it sent none or the handshake is not done.</summary>
     X509Certificate2? GetPeerCertificate();
+
+    /// <summary>
+    /// Returns the connection to plaintext (Python's <c>SSLSocket.unwrap()</c>): sends close_notify
+    /// after any writes still held, waits for the peer's, and then the same transport and protocol
+    /// carry plaintext both ways. Both sides call it; the protocol above decides when (FTP's CCC,
+    /// for instance). Bytes the peer sends after its close_notify reach <c>DataReceived</c> as
+    /// plaintext, after the Deferred has fired.
+    /// </summary>
+    /// <remarks>
+    /// Call it in the step that precedes the peer's close_notify (usually on reading the command
+    /// that asks for it): a close_notify that arrives first is the peer closing, which closes a
+    /// protocol that is not an <c>IHalfCloseableProtocol</c> (a half-closeable one hears
+    /// <c>ReadConnectionLost</c> and may still call StopTls). Between the call and the Deferred,
+    /// writes throw <see cref="InvalidOperationException"/>.
+    /// </remarks>
+    /// <returns>A Deferred firing with the plaintext transport (the one the protocol already holds), or failing if the connection ends first.</returns>
+    /// <exception cref="NotSupportedException">The connection was made with TLS from the start (ListenSsl, ConnectSsl): only one upgraded with <see cref="IStartTls.StartTls"/> has a plaintext transport to return to.</exception>
+    /// <exception cref="InvalidOperationException">The handshake is not complete, StopTls was already called, the connection is closing, or a producer is registered.</exception>
+    Defer.Deferred<IStreamTransport> StopTls();
 }

@@ -11,4 +11,10 @@ public enum TlsErrorKind
 
     /// <summary>After the handshake, the peer sent records that could not be decrypted or were malformed.</summary>
     ProtocolError,
+
+    /// <summary>
+    /// The handshake did not complete within its timeout (<see cref="TlsOptions.HandshakeTimeout"/>,
+    /// by default <c>ReactorOptions.TlsHandshakeTimeout</c>): the peer stalled, and the connection was aborted.
+    /// </summary>
+    HandshakeTimedOut,
 }

@@ -18,6 +18,7 @@ public delegate bool TlsCertificateValidator(X509Certificate2? certificate, X509
 public abstract class TlsOptions
 {
     private SslProtocols _minimumProtocolVersion = SslProtocols.Tls12;
+    private TimeSpan? _handshakeTimeout;
 
     private protected TlsOptions() { }
 
@@ -51,6 +52,27 @@ public abstract class TlsOptions
     /// platform found no error). Null keeps the default.
     /// </summary>
     public TlsCertificateValidator? CertificateValidator { get; set; }
+
+    /// <summary>
+    /// How long the handshake of a connection using these options may take before the connection
+    /// is aborted and its protocol's <c>ConnectionLost</c> receives a <see cref="TlsError"/> of kind
+    /// <see cref="TlsErrorKind.HandshakeTimedOut"/>. Null (the default) uses the reactor's
+    /// <c>ReactorOptions.TlsHandshakeTimeout</c> (10 s unless changed);
+    /// <see cref="Timeout.InfiniteTimeSpan"/> waits forever.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Zero or negative (other than infinite).</exception>
+    public TimeSpan? HandshakeTimeout
+    {
+        get => _handshakeTimeout;
+        set
+        {
+            if (value is { } timeout && timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(nameof(HandshakeTimeout), timeout, "The TLS handshake timeout must be positive or Timeout.InfiniteTimeSpan.");
+            }
+            _handshakeTimeout = value;
+        }
+    }
 
     /// <summary>The protocol versions to enable, from <see cref="MinimumProtocolVersion"/>.</summary>
     private protected SslProtocols EnabledProtocols =>

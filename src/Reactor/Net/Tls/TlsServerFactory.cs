@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
 using Reactor.Core;
+using Reactor.Net.Internal;
 using Reactor.Net.Tls.Internal;
 using Reactor.Protocols;
 using Reactor.Time;
@@ -19,6 +20,7 @@ public sealed class TlsServerFactory : IProtocolFactory
     private readonly TlsServerOptions _options;
     private readonly IReactorTime _reactor;
     private readonly ILogger _logger;
+    private readonly HandshakeLimiter? _limiter;
 
     /// <summary>Wraps <paramref name="wrapped"/>: its protocols see plaintext.</summary>
     /// <param name="wrapped">The factory whose protocols speak over TLS.</param>
@@ -34,16 +36,36 @@ public sealed class TlsServerFactory : IProtocolFactory
         _options = options;
         _reactor = reactor;
         _logger = logger ?? NullLogger.Instance;
+        if (options.MaxConcurrentHandshakes is { } maximum) _limiter = new HandshakeLimiter(maximum);
     }
 
     /// <summary>The factory whose protocols see plaintext.</summary>
     public IProtocolFactory WrappedFactory => _wrapped;
 
-    /// <summary>Builds the wrapped factory's protocol and puts a TLS layer under it; null refuses the connection.</summary>
+    /// <summary>Handshakes in progress on this factory's connections (counted only when <see cref="TlsServerOptions.MaxConcurrentHandshakes"/> is set).</summary>
+    public int HandshakesInProgress => _limiter?.InProgress ?? 0;
+
+    /// <summary>Connections refused because <see cref="TlsServerOptions.MaxConcurrentHandshakes"/> handshakes were already in progress.</summary>
+    public long RefusedForHandshakeLimit => _limiter?.Refused ?? 0;
+
+    /// <summary>
+    /// Builds the wrapped factory's protocol and puts a TLS layer under it; null refuses the
+    /// connection — the wrapped factory's null, or this factory's own when
+    /// <see cref="TlsServerOptions.MaxConcurrentHandshakes"/> handshakes are in progress (logged
+    /// once per burst of refusals).
+    /// </summary>
     public IProtocol? BuildProtocol(EndPoint address)
     {
+        if (_limiter is not null && _limiter.ShouldRefuse(out var firstOfBurst))
+        {
+            if (firstOfBurst)
+            {
+                NetLog.TlsHandshakesLimited(_logger, _limiter.Maximum, address);
+            }
+            return null;
+        }
         var application = _wrapped.BuildProtocol(address);
-        return application is null ? null : new TlsLayer(application, _options, null, _reactor, _logger, connectApplication: true);
+        return application is null ? null : new TlsLayer(application, _options, null, _reactor, _logger, connectApplication: true, _limiter);
     }
 
     /// <inheritdoc/>

@@ -11,6 +11,7 @@ namespace Reactor.Net.Tls;
 public sealed class TlsServerOptions : TlsOptions
 {
     private SslStreamCertificateContext? _certificateContext;
+    private int? _maxConcurrentHandshakes;
 
     /// <summary>Serves <paramref name="certificate"/>, whose private key must be present.</summary>
     /// <param name="certificate">The server's certificate, with its private key.</param>
@@ -75,6 +76,25 @@ public sealed class TlsServerOptions : TlsOptions
     /// The CAs client certificates must chain to. Null trusts the system's root store.
     /// </summary>
     public X509Certificate2Collection? TrustedClientCertificateAuthorities { get; set; }
+
+    /// <summary>
+    /// At most this many handshakes run at once on one listening port (one
+    /// <see cref="TlsServerFactory"/>); a connection accepted while that many are in progress is
+    /// closed at once, before any TLS work and before the wrapped factory builds a protocol, so a
+    /// flood of handshakes costs an accept and a close each instead of the server's key exchange,
+    /// and established connections keep the CPU. Null (the default): no bound. Read when the
+    /// factory is created (<c>ListenSsl</c>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
+    public int? MaxConcurrentHandshakes
+    {
+        get => _maxConcurrentHandshakes;
+        set
+        {
+            if (value is < 1) throw new ArgumentOutOfRangeException(nameof(MaxConcurrentHandshakes), value, "MaxConcurrentHandshakes must be at least 1 (or null for no bound).");
+            _maxConcurrentHandshakes = value;
+        }
+    }
 
     /// <summary>SslStream's settings for one server handshake.</summary>
     internal SslServerAuthenticationOptions CreateSslOptions(RemoteCertificateValidationCallback validation)

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Reactor.Native;
 using Reactor.Protocols;
+using Reactor.Net.Internal;
 
 namespace Reactor.Net.Udp;
 
@@ -34,7 +35,7 @@ public abstract unsafe partial class DatagramPort
                     ReportRefused();
                     continue;
                 }
-                _host.Logger.LogWarning("recvfrom on {Port} failed: {Error}", Description, errno);
+                NetLog.ReceiveFromFailed(_host.Logger, Description, errno);
                 return null;
             }
 
@@ -43,8 +44,8 @@ public abstract unsafe partial class DatagramPort
             {
                 // The buffer has one spare byte, so filling it means the datagram was cut short.
                 DroppedOversized++;
-                _host.Logger.LogWarning("{Port} dropped a datagram from {Sender}: longer than MaxPacketSize ({Max} bytes)",
-                    Description, peer ?? DecodeSender(new ReadOnlySpan<byte>(_addressPointer, addressLength)), MaxPacketSize);
+                NetLog.DatagramTooLong(_host.Logger, Description,
+                    peer ?? DecodeSender(new ReadOnlySpan<byte>(_addressPointer, addressLength)), MaxPacketSize);
                 continue;
             }
 

@@ -45,6 +45,7 @@ public abstract unsafe partial class DatagramPort
 
     private bool Send(ReadOnlySpan<byte> datagram, ReadOnlySpan<byte> address, EndPoint to)
     {
+        Host.CheckReactorThread(nameof(Write));
         while (true)
         {
             nint sent;

@@ -103,7 +103,7 @@ public abstract unsafe partial class DatagramPort : IListeningPort, IDatagramTra
     /// <summary>Attaches the protocol (its <c>StartProtocol</c> runs) and starts reading.</summary>
     private protected void Start()
     {
-        _host.Logger.LogDebug("{Port} starting with {Protocol}", Description, Protocol.GetType().FullName);
+        NetLog.DatagramPortStarting(_host.Logger, Description, Protocol.GetType().FullName);
         StartReading();
         try
         {
@@ -147,14 +147,14 @@ public abstract unsafe partial class DatagramPort : IListeningPort, IDatagramTra
         StopReading();
         _fd = -1;
         _socket.Dispose();
-        _host.Logger.LogDebug("{Port} closed", Description);
+        NetLog.DatagramPortClosed(_host.Logger, Description);
         try
         {
             OnClosed();
         }
         catch (Exception ex)
         {
-            _host.Logger.LogWarning(ex, "Cleaning up after {Port} failed", Description);
+            NetLog.DatagramCleanupFailed(_host.Logger, ex, Description);
         }
         try
         {
@@ -189,8 +189,7 @@ public abstract unsafe partial class DatagramPort : IListeningPort, IDatagramTra
     }
 
     private protected void LogUserError(Exception exception, string callback) =>
-        _host.Logger.LogError(exception, "{Protocol}.{Callback} on {Port} threw; the port carries on",
-            Protocol.GetType().FullName, callback, Description);
+        NetLog.DatagramProtocolFailed(_host.Logger, exception, Protocol.GetType().FullName, callback, Description);
 
     /// <inheritdoc/>
     public override string ToString() => Description;

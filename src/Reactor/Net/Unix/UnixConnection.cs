@@ -4,6 +4,7 @@ using Reactor.Defer;
 using Reactor.Native;
 using Reactor.Net.Stream;
 using Reactor.Protocols;
+using Reactor.Net.Internal;
 
 namespace Reactor.Net.Unix;
 
@@ -104,12 +105,11 @@ internal sealed class UnixConnection : StreamTransport, IUnixTransport
     {
         if (truncated)
         {
-            _unixHost.Logger.LogWarning("{Connection} was sent more descriptors than one read can take; the kernel closed the rest", this);
+            NetLog.TooManyDescriptorsReceived(_unixHost.Logger, this);
         }
         if (Protocol is not IFileDescriptorReceiver receiver)
         {
-            _unixHost.Logger.LogInformation("{Protocol} on {Connection} does not accept file descriptors; closing the {Count} received",
-                Protocol.GetType().FullName, this, descriptors.Length);
+            NetLog.DescriptorsRefusedByProtocol(_unixHost.Logger, Protocol.GetType().FullName, this, descriptors.Length);
             foreach (var fd in descriptors) Syscalls.Close(fd, out _);
             return;
         }
@@ -130,8 +130,7 @@ internal sealed class UnixConnection : StreamTransport, IUnixTransport
     internal void SocketClosing()
     {
         if (_descriptorsToSend.Count == 0) return;
-        _unixHost.Logger.LogError("{Connection} closed with {Count} file descriptor(s) queued but no bytes written to carry them; they were not sent",
-            this, _descriptorsToSend.Count);
+        NetLog.DescriptorsNotSent(_unixHost.Logger, this, _descriptorsToSend.Count);
         _descriptorsToSend.Clear();
     }
 }

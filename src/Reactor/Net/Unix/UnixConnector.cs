@@ -61,7 +61,7 @@ internal sealed class UnixConnector : IConnector
         }
         catch (Exception ex)
         {
-            _host.Logger.LogError(ex, "StartedConnecting of {Factory} failed", _factory.GetType().FullName);
+            NetLog.StartedConnectingThrew(_host.Logger, ex, _factory.GetType().FullName);
         }
         // StartedConnecting may have stopped the attempt; the outcome is always reported from the loop.
         if (_connecting) _pending = _host.CallLater(TimeSpan.Zero, Attempt);
@@ -138,7 +138,7 @@ internal sealed class UnixConnector : IConnector
         }
         catch (Exception ex)
         {
-            _host.Logger.LogError(ex, "BuildProtocol of {Factory} failed for {Path}; closing the connection", _factory.GetType().FullName, _path);
+            NetLog.UnixBuildProtocolFailed(_host.Logger, ex, _factory.GetType().FullName, _path);
             protocol = null;
         }
         var connection = new UnixConnection(_host, fd, UnnamedUnixEndPoint.Instance, _destination, this);
@@ -169,7 +169,7 @@ internal sealed class UnixConnector : IConnector
         }
         catch (Exception ex)
         {
-            _host.Logger.LogError(ex, "ClientConnectionFailed of {Factory} failed", _factory.GetType().FullName);
+            NetLog.ClientConnectionFailedThrew(_host.Logger, ex, _factory.GetType().FullName);
         }
         StopFactoryIfIdle();
     }
@@ -184,7 +184,7 @@ internal sealed class UnixConnector : IConnector
         }
         catch (Exception ex)
         {
-            _host.Logger.LogError(ex, "ClientConnectionLost of {Factory} failed", _factory.GetType().FullName);
+            NetLog.ClientConnectionLostThrew(_host.Logger, ex, _factory.GetType().FullName);
         }
         StopFactoryIfIdle();
     }

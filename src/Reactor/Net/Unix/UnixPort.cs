@@ -74,7 +74,7 @@ internal sealed unsafe class UnixPort : AcceptingPort
             // We hold the lock, so any socket file here was left by a server that is gone.
             if (File.Exists(file) && UnixSocketFiles.IsSocketFile(file))
             {
-                host.Logger.LogInformation("Removing the stale socket file {Path} left by a server that is no longer running", file);
+                NetLog.StaleSocketFileRemoved(host.Logger, file);
                 File.Delete(file);
             }
         }
@@ -103,7 +103,7 @@ internal sealed unsafe class UnixPort : AcceptingPort
 
         var port = new UnixPort(host, factory, fd, endPoint, file, lockFile);
         port.StartAccepting();
-        host.Logger.LogDebug("UNIX port {Path} listening", printable);
+        NetLog.UnixPortListening(host.Logger, printable);
         return port;
     }
 
@@ -138,7 +138,7 @@ internal sealed unsafe class UnixPort : AcceptingPort
         }
         catch (IOException ex)
         {
-            _host.Logger.LogWarning(ex, "Could not remove the socket file {Path}", _file);
+            NetLog.SocketFileNotRemoved(_host.Logger, ex, _file);
         }
         _lock?.Dispose();
     }

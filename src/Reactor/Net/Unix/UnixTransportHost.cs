@@ -39,6 +39,8 @@ internal sealed class UnixTransportHost(ITransportHost reactor) : ITransportHost
 
     public Selectors.SelectorEvent CurrentReadiness => reactor.CurrentReadiness;
 
+    public void CheckReactorThread(string member) => reactor.CheckReactorThread(member);
+
     /// <inheritdoc/>
     public void RemoveBeforeClose(IFileDescriptor descriptor) => reactor.RemoveBeforeClose(descriptor);
 

@@ -38,11 +38,43 @@ public readonly record struct ProtocolState
 /// Bytes lying whole in a read are handed over without copying; an unfinished chunk is copied
 /// into a buffer of at most the current state's byte count. Cache handler delegates in fields
 /// to keep state changes allocation-free. Delivery stops once the transport is disconnecting.
+/// <para>A state whose byte count is above <see cref="MaxLength"/> (a count read from the peer,
+/// say) is never buffered: when bytes arrive for it, <see cref="LengthLimitExceeded"/> is called
+/// (default: close the connection) and everything the connection receives after that is
+/// dropped. Twisted's StatefulProtocol has no such limit.</para>
 /// </remarks>
 public abstract class StatefulProtocol : Protocol, IReceiveLoop
 {
     private readonly ReceiveBuffer _buffer = new();
     private ProtocolState _state;
+    private int _maxLength = DefaultMaxLength;
+    private bool _overLimit;
+
+    /// <summary>The default <see cref="MaxLength"/>: 99,999 bytes, as <see cref="IntNStringReceiver"/>.</summary>
+    public const int DefaultMaxLength = 99999;
+
+    /// <summary>The largest state byte count accepted. Defaults to <see cref="DefaultMaxLength"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MaxLength
+    {
+        get => _maxLength;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(MaxLength));
+            _maxLength = value;
+        }
+    }
+
+    /// <summary>
+    /// Called, once, when bytes arrive for a state whose byte count is above
+    /// <see cref="MaxLength"/>, before any of them is buffered. The default closes the connection;
+    /// either way the connection's further input is dropped.
+    /// </summary>
+    /// <param name="byteCount">The state's byte count.</param>
+    public virtual void LengthLimitExceeded(int byteCount) => Transport.LoseConnection();
+
+    /// <summary>Bytes received and held for the current state (for tests and diagnostics).</summary>
+    internal int BufferedBytes => _buffer.HeadLength;
 
     /// <summary>The state the protocol is in.</summary>
     public ProtocolState State => _state;
@@ -64,8 +96,21 @@ public abstract class StatefulProtocol : Protocol, IReceiveLoop
     {
         while (true)
         {
+            if (_overLimit)
+            {
+                _buffer.DiscardAll();
+                return;
+            }
             var state = _state;
             if (state.Handler is null) throw new InvalidOperationException("StatefulProtocol received data before MakeConnection.");
+            if (state.ByteCount > _maxLength)
+            {
+                if (_buffer.TotalLength == 0) return;
+                _overLimit = true;
+                _buffer.DiscardAll();
+                LengthLimitExceeded(state.ByteCount);
+                return;
+            }
             _buffer.CapacityLimit = state.ByteCount;
             if (!FrameAssembly.TryTake(_buffer, state.ByteCount, out var chunk)) return;
             var next = state.Handler(chunk);

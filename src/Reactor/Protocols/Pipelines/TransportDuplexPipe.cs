@@ -1,8 +1,8 @@
 using System.IO.Pipelines;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
 using Reactor.Defer;
 using Reactor.Errors;
+using Reactor.Protocols.Internal;
 
 namespace Reactor.Protocols.Pipelines;
 
@@ -32,7 +32,7 @@ public class TransportDuplexPipe : Protocol, IDuplexPipe, IHalfCloseableProtocol
 {
     private readonly Func<IDuplexPipe, Task> _run;
     private readonly DuplexPipeOptions _options;
-    private readonly ILogger _logger;
+    private readonly ILogger? _logger;
     private readonly Pipe _input;
     private readonly Action _onInputFlushed;
     private TransportPipeWriter? _output;
@@ -44,13 +44,17 @@ public class TransportDuplexPipe : Protocol, IDuplexPipe, IHalfCloseableProtocol
     /// <summary>Creates the protocol; <paramref name="run"/> is called with this pipe when the connection is made.</summary>
     /// <param name="run">The protocol's code.</param>
     /// <param name="options">Scheduler and thresholds; defaults when null.</param>
-    /// <param name="logger">Where an exception thrown by <paramref name="run"/> is logged.</param>
+    /// <param name="logger">
+    /// Where an exception thrown by <paramref name="run"/> is logged; by default where unhandled
+    /// Deferred failures go (<see cref="Deferred.Logger"/>: standard error, or the first reactor's logger),
+    /// so a failure in pipe code is never silent.
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException">The resume threshold is above the pause threshold, or a threshold is not positive.</exception>
     public TransportDuplexPipe(Func<IDuplexPipe, Task> run, DuplexPipeOptions? options = null, ILogger? logger = null)
     {
         _run = run ?? throw new ArgumentNullException(nameof(run));
         _options = options ?? new DuplexPipeOptions();
-        _logger = logger ?? NullLogger.Instance;
+        _logger = logger;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.PauseThreshold, nameof(DuplexPipeOptions.PauseThreshold));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.ResumeThreshold, nameof(DuplexPipeOptions.ResumeThreshold));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.ResumeThreshold, _options.PauseThreshold, nameof(DuplexPipeOptions.ResumeThreshold));
@@ -176,7 +180,8 @@ public class TransportDuplexPipe : Protocol, IDuplexPipe, IHalfCloseableProtocol
         catch (Exception e)
         {
             failure = e;
-            _logger.LogError(e, "The pipe protocol's code threw; aborting the connection");
+            // Read at failure time, so a Deferred.Logger chosen after the connection was made applies.
+            ProtocolLog.PipeProtocolFailed(_logger ?? Deferred.Logger, e);
         }
         _input.Reader.Complete();
         var transport = Transport;

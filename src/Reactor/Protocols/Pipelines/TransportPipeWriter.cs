@@ -51,10 +51,19 @@ internal sealed class TransportPipeWriter : PipeWriter, IPushProducer, IValueTas
     }
 
     /// <inheritdoc/>
-    public override Memory<byte> GetMemory(int sizeHint = 0) => _buffer.AsMemory(Reserve(sizeHint));
+    public override Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        // Reserve first: it may replace _buffer, and the memory must come from the new one.
+        var start = Reserve(sizeHint);
+        return _buffer.AsMemory(start);
+    }
 
     /// <inheritdoc/>
-    public override Span<byte> GetSpan(int sizeHint = 0) => _buffer.AsSpan(Reserve(sizeHint));
+    public override Span<byte> GetSpan(int sizeHint = 0)
+    {
+        var start = Reserve(sizeHint);
+        return _buffer.AsSpan(start);
+    }
 
     /// <inheritdoc/>
     public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)

@@ -17,7 +17,7 @@ namespace Reactor.Protocols.Policies;
 /// <c>ReadConnectionLost</c> if it is an <see cref="IHalfCloseableProtocol"/>; otherwise the
 /// wrapper closes the connection, as the transport would have.
 /// </remarks>
-public class ProtocolWrapper : Protocol, ITcpTransport, IHalfCloseableProtocol
+public partial class ProtocolWrapper : Protocol, ITcpTransport, IHalfCloseableProtocol
 {
     private bool _disconnecting;
 

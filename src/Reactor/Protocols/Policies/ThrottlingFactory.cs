@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
 using Reactor.Core;
 using Reactor.Time;
+using Reactor.Protocols.Internal;
 
 namespace Reactor.Protocols.Policies;
 
@@ -88,7 +89,7 @@ public class ThrottlingFactory : WrappingFactory
     {
         if (ConnectionCount >= MaxConnectionCount)
         {
-            _logger.LogDebug("Max connection count {MaxConnectionCount} reached: refusing {Address}", MaxConnectionCount, address);
+            ProtocolLog.MaxConnectionsReached(_logger, MaxConnectionCount, address);
             return null;
         }
         var protocol = base.BuildProtocol(address);
@@ -127,7 +128,7 @@ public class ThrottlingFactory : WrappingFactory
         if (ReadThisSecond > ReadLimit!.Value)
         {
             var seconds = (double)ReadThisSecond / ReadLimit.Value - 1.0;
-            _logger.LogDebug("Throttling reads for {Seconds:F3} s", seconds);
+            ProtocolLog.ThrottlingReads(_logger, seconds);
             foreach (var p in Protocols) ((ThrottlingProtocol)p).ThrottleReads();
             Cancel(ref _unthrottleReadsCall);
             _unthrottleReadsCall = Clock.CallLater(TimeSpan.FromSeconds(seconds), _unthrottleReads);
@@ -141,7 +142,7 @@ public class ThrottlingFactory : WrappingFactory
         if (WrittenThisSecond > WriteLimit!.Value)
         {
             var seconds = (double)WrittenThisSecond / WriteLimit.Value - 1.0;
-            _logger.LogDebug("Throttling writes for {Seconds:F3} s", seconds);
+            ProtocolLog.ThrottlingWrites(_logger, seconds);
             foreach (var p in Protocols) ((ThrottlingProtocol)p).ThrottleWrites();
             Cancel(ref _unthrottleWritesCall);
             _unthrottleWritesCall = Clock.CallLater(TimeSpan.FromSeconds(seconds), _unthrottleWrites);
@@ -153,14 +154,14 @@ public class ThrottlingFactory : WrappingFactory
     private void UnthrottleReads()
     {
         _unthrottleReadsCall = null;
-        _logger.LogDebug("Stopped throttling reads");
+        ProtocolLog.ReadsUnthrottled(_logger);
         foreach (var p in Protocols) ((ThrottlingProtocol)p).UnthrottleReads();
     }
 
     private void UnthrottleWrites()
     {
         _unthrottleWritesCall = null;
-        _logger.LogDebug("Stopped throttling writes");
+        ProtocolLog.WritesUnthrottled(_logger);
         foreach (var p in Protocols) ((ThrottlingProtocol)p).UnthrottleWrites();
     }
 

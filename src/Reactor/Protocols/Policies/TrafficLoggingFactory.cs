@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Reactor.Protocols.Internal;
 
 namespace Reactor.Protocols.Policies;
 
@@ -38,7 +39,7 @@ public class TrafficLoggingFactory : WrappingFactory
         : this(wrappedFactory, lengthLimit)
     {
         ArgumentNullException.ThrowIfNull(logger);
-        _log = line => logger.LogInformation("{Traffic}", line);
+        _log = line => ProtocolLog.Traffic(logger, line);
     }
 
     private TrafficLoggingFactory(IProtocolFactory wrappedFactory, int? lengthLimit) : base(wrappedFactory)

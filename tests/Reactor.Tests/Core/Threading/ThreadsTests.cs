@@ -3,7 +3,7 @@ using Reactor.Core.Threading;
 using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Time;
-using static Reactor.Tests.Net.Resolution.DeferredResults;
+using static Reactor.Testing.DeferredAssert;
 
 namespace Reactor.Tests.Core.Threading;
 

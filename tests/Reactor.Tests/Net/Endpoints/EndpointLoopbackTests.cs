@@ -31,7 +31,7 @@ public class EndpointLoopbackTests : IDisposable
     private IListeningPort Listen(string description)
     {
         var d = EndpointStrings.ServerFromString(_reactor, description).Listen(Factory.For<EchoBack>());
-        var port = DeferredResults.SuccessResultOf(d);
+        var port = Reactor.Testing.DeferredAssert.SuccessResultOf(d);
         _ports.Add(port);
         return port;
     }
@@ -106,7 +106,7 @@ public class EndpointLoopbackTests : IDisposable
     {
         var port = ((IPEndPoint)Listen("tcp:0:interface=127.0.0.1").GetHost()).Port;
         var d = EndpointStrings.ServerFromString(_reactor, $"tcp:{port}:interface=127.0.0.1").Listen(Factory.For<EchoBack>());
-        Assert.That(DeferredResults.FailureResultOf(d).Value, Is.TypeOf<CannotListenError>());
+        Assert.That(Reactor.Testing.DeferredAssert.FailureResultOf(d).Value, Is.TypeOf<CannotListenError>());
     }
 
     [Test]

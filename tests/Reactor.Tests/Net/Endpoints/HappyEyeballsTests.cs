@@ -6,7 +6,7 @@ using Reactor.Errors;
 using Reactor.Net.Endpoints;
 using Reactor.Tests.Net.Resolution;
 using Reactor.Time;
-using static Reactor.Tests.Net.Resolution.DeferredResults;
+using static Reactor.Testing.DeferredAssert;
 
 namespace Reactor.Tests.Net.Endpoints;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Reactor.Net;
 using Reactor.Net.Endpoints;
 
 namespace Reactor.Tests.Net.Endpoints;
@@ -106,18 +107,21 @@ public class TcpEndpointStringTests
     }
 
     [Test]
-    public void AReactorWithoutTcpIsAnArgumentErrorNamingTheInterface()
+    public void AReactorWithoutTlsIsAnArgumentErrorNamingTheInterface()
     {
-        Assert.That(() => EndpointStrings.ServerFromString(new object(), "tcp:80"),
-            Throws.ArgumentException.With.Property("ParamName").EqualTo("reactor").And.Message.Contains("IReactorTcp"));
-        Assert.That(() => EndpointStrings.ClientFromString(new object(), "tcp:h:80"),
-            Throws.ArgumentException.With.Property("ParamName").EqualTo("reactor"));
+        // The reactor is typed (IReactorTcp / IReactorUnix): passing anything else no longer compiles.
+        // An endpoint type needing one more interface still says which.
+        var tcpOnly = new Reactor.Testing.MemoryReactor();
+        Assert.That(() => EndpointStrings.ServerFromString(tcpOnly, "ssl:443"),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("reactor").And.Message.Contains("IReactorSsl"));
+        Assert.That(() => EndpointStrings.ClientFromString(tcpOnly, "unix:/s"),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("reactor").And.Message.Contains("IReactorUnix"));
     }
 
     [Test]
     public void NullArgumentsAreRejected()
     {
-        Assert.That(() => EndpointStrings.ServerFromString(null!, "tcp:80"), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("reactor"));
+        Assert.That(() => EndpointStrings.ServerFromString((IReactorTcp)null!, "tcp:80"), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("reactor"));
         Assert.That(() => EndpointStrings.ServerFromString(_reactor, null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("description"));
     }
 }

@@ -3,7 +3,7 @@ using Reactor.Defer;
 using Reactor.Errors;
 using Reactor.Net.Endpoints;
 using Reactor.Protocols;
-using static Reactor.Tests.Net.Resolution.DeferredResults;
+using static Reactor.Testing.DeferredAssert;
 
 namespace Reactor.Tests.Net.Endpoints;
 

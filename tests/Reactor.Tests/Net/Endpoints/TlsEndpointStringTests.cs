@@ -215,7 +215,7 @@ public class TlsEndpointLoopbackTests : IDisposable
         File.WriteAllText(Path.Combine(roots, "ca.pem"), TestCertificates.Authority.ExportCertificatePem());
         var q = EndpointDescription.Quote;
 
-        _port = DeferredResults.SuccessResultOf(EndpointStrings
+        _port = Reactor.Testing.DeferredAssert.SuccessResultOf(EndpointStrings
             .ServerFromString(_reactor, $"ssl:0:privateKey={q(key)}:certKey={q(cert)}:interface=127.0.0.1")
             .Listen(Factory.ForProtocol(() => new Echo())));
         var port = ((IPEndPoint)_port.GetHost()).Port;

@@ -1,6 +1,6 @@
 using Reactor.Net.Endpoints;
 using Reactor.Net.Unix;
-using static Reactor.Tests.Net.Resolution.DeferredResults;
+using static Reactor.Testing.DeferredAssert;
 
 namespace Reactor.Tests.Net.Endpoints;
 
@@ -108,6 +108,6 @@ public class UnixEndpointStringTests
 
     [Test]
     public void AReactorWithoutUnixSocketsIsAnArgumentError() =>
-        Assert.That(() => EndpointStrings.ServerFromString(new object(), "unix:/s"),
+        Assert.That(() => EndpointStrings.ServerFromString(new Reactor.Testing.MemoryReactor(), "unix:/s"),
             Throws.ArgumentException.With.Message.Contains("IReactorUnix"));
 }

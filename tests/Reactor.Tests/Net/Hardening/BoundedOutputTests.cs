@@ -45,7 +45,9 @@ public sealed class BoundedOutputTests(SelectorKind kind)
         long maxServerPending = 0;
         reactor.RunUntil(() =>
         {
-            if (clientTransport.PendingBytes < 4 * Chunk)
+            // Top the client's output up to four chunks each iteration: loopback's kernel buffers
+            // take megabytes, and one chunk per iteration took longer than the deadline on a loaded machine.
+            while (clientTransport.PendingBytes < 4 * Chunk)
             {
                 client.Transport.Write(chunk);
                 sent += Chunk;

@@ -5,7 +5,7 @@ using Reactor.Defer;
 using Reactor.Errors;
 using Reactor.Net.Resolution;
 using Reactor.Tests.Core.Threading;
-using static Reactor.Tests.Net.Resolution.DeferredResults;
+using static Reactor.Testing.DeferredAssert;
 
 namespace Reactor.Tests.Net.Resolution;
 

@@ -11,7 +11,7 @@ namespace Reactor.Tests.Net.Udp;
 /// <summary>
 /// IPv4 multicast on the loopback interface with multicast loop on: the sender picks lo with
 /// SetOutgoingInterface(127.0.0.1), the receiver joins on 127.0.0.1. (IPv6 multicast has no route
-/// on lo in this sandbox; see notes/udpunix.md.)
+/// on lo in this sandbox; see docs/design/udpunix.md.)
 /// </summary>
 [TestFixture]
 public class MulticastTests

@@ -70,4 +70,61 @@ public class StatefulProtocolTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new ProtocolState(_ => null, 0));
     }
+
+    /// <summary>Issue 12: a length read from the peer cannot make a StatefulProtocol buffer without bound.</summary>
+    [Test]
+    public void AStateAboveMaxLengthIsNeverBufferedAndClosesTheConnection()
+    {
+        var p = new LimitRecordingInt32 { MaxLength = 1000 };
+        var transport = new StringTransport();
+        p.MakeConnection(transport);
+        // A header announcing 2,000,000 bytes, then the start of that body.
+        p.DataReceived([.. Frame("ok"u8.ToArray()), 0x00, 0x1E, 0x84, 0x80, .. new byte[500]]);
+        for (var i = 0; i < 100; i++) p.DataReceived(new byte[10_000]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(p.Strings.Select(x => x.Length), Is.EqualTo(new[] { 2 }));
+            Assert.That(p.Exceeded, Is.EqualTo(new[] { 2_000_000 }), "told once, with the state's byte count");
+            Assert.That(transport.Disconnecting, Is.True, "the default closes the connection");
+            Assert.That(p.Buffered, Is.Zero, "nothing of the oversized state was kept");
+        });
+    }
+
+    [Test]
+    public void AStateWithinMaxLengthIsDeliveredAndTheDefaultIsLikeIntNStringReceivers()
+    {
+        Assert.That(new StatefulInt32().MaxLength, Is.EqualTo(99999));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new StatefulInt32 { MaxLength = 0 });
+        byte[][] strings = [new byte[1000]];
+        ChunkingProperty.AssertEveryChunking(() => new StatefulInt32 { MaxLength = 1000 }, strings.SelectMany(Frame).ToArray(), p => p.Strings, strings);
+    }
+
+    private sealed class LimitRecordingInt32 : StatefulProtocol
+    {
+        public readonly List<byte[]> Strings = [];
+        public readonly List<int> Exceeded = [];
+        private readonly StateHandler _header;
+        private readonly StateHandler _body;
+
+        public LimitRecordingInt32()
+        {
+            _header = data => new ProtocolState(_body!, (int)BinaryPrimitives.ReadUInt32BigEndian(data));
+            _body = data =>
+            {
+                Strings.Add(data.ToArray());
+                return new ProtocolState(_header, 4);
+            };
+        }
+
+        public int Buffered => BufferedBytes;
+
+        protected override ProtocolState GetInitialState() => new(_header, 4);
+
+        public override void LengthLimitExceeded(int byteCount)
+        {
+            Exceeded.Add(byteCount);
+            base.LengthLimitExceeded(byteCount);
+        }
+    }
 }

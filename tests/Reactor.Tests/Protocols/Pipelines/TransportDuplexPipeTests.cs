@@ -169,6 +169,54 @@ public class TransportDuplexPipeTests
         Assert.That(logger.Errors[0], Is.TypeOf<FormatException>());
     }
 
+    [Test]
+    public void OneWriteLargerThanTheOutputBufferArrivesWhole()
+    {
+        // Regression: growing the output buffer handed back the old buffer's (empty) tail, so any
+        // single Write over 4 KiB before a flush threw ArgumentOutOfRangeException in user code.
+        var t = new StringTransport();
+        var payload = Enumerable.Range(0, 10_000).Select(i => (byte)i).ToArray();
+        var p = new TransportDuplexPipe(async pipe =>
+        {
+            pipe.Output.Write(payload);
+            var memory = pipe.Output.GetMemory(20_000);
+            Assert.That(memory.Length, Is.GreaterThanOrEqualTo(20_000), "GetMemory after growth");
+            payload.CopyTo(memory);
+            pipe.Output.Advance(payload.Length);
+            await pipe.Output.FlushAsync();
+        });
+        p.MakeConnection(t);
+        Assert.That(p.Completion.IsCompletedSuccessfully, Is.True, () => p.Completion.Exception?.ToString() ?? "not completed");
+        Assert.That(t.Value(), Is.EqualTo(payload.Concat(payload).ToArray()));
+    }
+
+    [Test]
+    public void WithoutALoggerAnExceptionInTheCodeGoesWhereDeferredFailuresGo()
+    {
+        // Never silent by default: the brief's "an exception in user code is logged, visibly".
+        var previous = Deferred.Logger;
+        var logger = new CountingLogger();
+        Deferred.Logger = logger;
+        try
+        {
+            var t = new StringTransport();
+            var p = new TransportDuplexPipe(async pipe =>
+            {
+                await pipe.Input.ReadAsync();
+                throw new FormatException("bad input");
+            });
+            p.MakeConnection(t);
+            p.DataReceived("x"u8);
+            Assert.That(t.Disconnected, Is.True, "aborted");
+            Assert.That(logger.Errors, Has.Count.EqualTo(1));
+            Assert.That(logger.Errors[0], Is.TypeOf<FormatException>());
+        }
+        finally
+        {
+            Deferred.Logger = previous;
+        }
+    }
+
     private sealed class CountingLogger : ILogger
     {
         public readonly List<Exception?> Errors = [];

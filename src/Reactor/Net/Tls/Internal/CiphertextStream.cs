@@ -32,6 +32,7 @@ internal sealed class CiphertextStream : System.IO.Stream, IValueTaskSource<int>
     private bool _readPending;
     private bool _endOfStream;
     private bool _endOfStreamReturned;
+    private readonly TlsRecordBoundary _records = new();
 
     public CiphertextStream(ICiphertextSink sink) => _sink = sink;
 
@@ -65,6 +66,33 @@ internal sealed class CiphertextStream : System.IO.Stream, IValueTaskSource<int>
         }
     }
 
+    /// <summary>
+    /// When set (by StopTls), each read returns bytes of one TLS record at most, so SslStream never
+    /// takes in what follows the peer's close_notify: the peer's plaintext stays queued here.
+    /// </summary>
+    public bool LimitToRecords
+    {
+        get
+        {
+            lock (_gate) return _records.Limiting;
+        }
+        set
+        {
+            lock (_gate) _records.Limiting = value;
+        }
+    }
+
+    /// <summary>Takes every byte still queued (after an unwrap: the peer's first plaintext).</summary>
+    public byte[] TakeQueued()
+    {
+        lock (_gate)
+        {
+            var rest = _inbound.Span.ToArray();
+            _inbound.Clear();
+            return rest;
+        }
+    }
+
     public override bool CanRead => true;
     public override bool CanWrite => true;
     public override bool CanSeek => false;
@@ -93,8 +121,9 @@ internal sealed class CiphertextStream : System.IO.Stream, IValueTaskSource<int>
                 return;
             }
             // Nothing is queued while a read is pending, so the bytes go straight into its buffer.
-            delivered = Math.Min(_pendingBuffer.Length, ciphertext.Length);
+            delivered = _records.Limit(Math.Min(_pendingBuffer.Length, ciphertext.Length));
             ciphertext[..delivered].CopyTo(_pendingBuffer.Span);
+            _records.Advance(ciphertext[..delivered]);
             _inbound.Append(ciphertext[delivered..]);
             _readPending = false;
             _pendingBuffer = default;
@@ -118,12 +147,24 @@ internal sealed class CiphertextStream : System.IO.Stream, IValueTaskSource<int>
         _pendingRead.SetResult(0);
     }
 
+    /// <summary>Drops the ciphertext received and not yet read (what the peer sent after its close_notify).</summary>
+    public void Discard()
+    {
+        lock (_gate) _inbound.Clear();
+    }
+
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
             if (_readPending) throw new InvalidOperationException("The TLS engine issued two reads at once.");
-            if (!_inbound.IsEmpty) return new ValueTask<int>(_inbound.Dequeue(buffer.Span));
+            if (!_inbound.IsEmpty)
+            {
+                var span = buffer.Span[.._records.Limit(buffer.Length)];
+                var taken = _inbound.Dequeue(span);
+                _records.Advance(span[..taken]);
+                return new ValueTask<int>(taken);
+            }
             if (_endOfStream)
             {
                 _endOfStreamReturned = true;

@@ -212,6 +212,11 @@ internal sealed partial class TlsLayer
     private void EndOfPlaintext()
     {
         _readsFinished = true;
+        if (Unwrapping && !_cipher.EndOfStreamReturned && !_lost)
+        {
+            UnwrapNotifyReceived();
+            return;
+        }
         if (_cipher.EndOfStreamReturned)
         {
             if (_underlyingGone)
@@ -228,6 +233,10 @@ internal sealed partial class TlsLayer
             return;
         }
         _closeNotifyReceived = true;
+        // Bytes that came behind the close_notify are meaningless: drop them, and keep the
+        // transport reading so the peer's FIN is still seen.
+        _cipher.Discard();
+        SyncUnderlyingReading();
         if (_disconnecting)
         {
             // Our close_notify went first: the exchange is complete. (If ours is still waiting

@@ -4,6 +4,7 @@ using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Errors;
 using Reactor.Time;
+using Reactor.Net.Internal;
 
 namespace Reactor.Net.Tls.Internal;
 
@@ -42,6 +43,8 @@ internal sealed partial class TlsLayer
     /// </summary>
     public void Write(ReadOnlySpan<byte> data)
     {
+        ReactorThreadGuard.Check(_clock, nameof(Write));
+        if (Unwrapping) throw new InvalidOperationException("TLS is being stopped: write once StopTls's Deferred has fired (the bytes then go in plaintext).");
         if (data.IsEmpty || !AcceptsWrites) return;
         using var scope = LoopContextScope.Enter();
         if (!_handshakeDone || _writePending || !_held.IsEmpty)
@@ -65,6 +68,7 @@ internal sealed partial class TlsLayer
     /// <summary>Writes every segment of <paramref name="data"/>, in order.</summary>
     public void WriteSequence(ReadOnlySequence<byte> data)
     {
+        ReactorThreadGuard.Check(_clock, nameof(WriteSequence));
         foreach (var segment in data) Write(segment.Span);
     }
 
@@ -75,6 +79,7 @@ internal sealed partial class TlsLayer
     /// </summary>
     public void LoseConnection()
     {
+        ReactorThreadGuard.Check(_clock, nameof(LoseConnection));
         if (_disconnecting || _aborted || _lost || _underlying is null) return;
         _disconnecting = true;
         using var scope = LoopContextScope.Enter();
@@ -100,6 +105,7 @@ internal sealed partial class TlsLayer
     /// </summary>
     public void LoseWriteConnection()
     {
+        ReactorThreadGuard.Check(_clock, nameof(LoseWriteConnection));
         if (_writeShutdownRequested || _disconnecting || _aborted || _lost || _underlying is null) return;
         _writeShutdownRequested = true;
         using var scope = LoopContextScope.Enter();
@@ -115,6 +121,7 @@ internal sealed partial class TlsLayer
     /// <summary>Closes at once: no close_notify, pending writes dropped; the application sees <see cref="ConnectionAborted"/>.</summary>
     public void AbortConnection()
     {
+        ReactorThreadGuard.Check(_clock, nameof(AbortConnection));
         if (_aborted || _lost || _underlying is null) return;
         _aborted = true;
         _readsFinished = true;
@@ -205,7 +212,7 @@ internal sealed partial class TlsLayer
         }
         if (_writePending || _failed || _aborted) return;
         _producer?.SetHeldByTls(false);
-        if (_disconnecting || _writeShutdownRequested) ShutdownTls();
+        if (_disconnecting || _writeShutdownRequested || Unwrapping) ShutdownTls();
     }
 
     /// <summary>Sends close_notify, then closes the transport (or only its write side).</summary>
@@ -224,7 +231,7 @@ internal sealed partial class TlsLayer
         }
         catch (Exception e)
         {
-            _logger.LogDebug(e, "Could not send TLS close_notify");
+            NetLog.TlsCloseNotifyFailed(_logger, e);
             FinishShutdown();
             return;
         }
@@ -237,12 +244,17 @@ internal sealed partial class TlsLayer
     {
         var shutdown = _shutdown!;
         _shutdown = null;
-        if (shutdown.IsFaulted) _logger.LogDebug(shutdown.Exception, "Could not send TLS close_notify");
+        if (shutdown.IsFaulted) NetLog.TlsCloseNotifyFailed(_logger, shutdown.Exception);
         FinishShutdown();
     }
 
     private void FinishShutdown()
     {
+        if (Unwrapping)
+        {
+            UnwrapNotifySent();
+            return;
+        }
         if (_disconnecting)
         {
             // Both close_notify sent and received (or the peer is gone): close now. Otherwise

@@ -63,8 +63,10 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
     /// <param name="connectApplication">
     /// False for STARTTLS: the application is already connected and keeps its transport.
     /// </param>
-    public TlsLayer(IProtocol application, TlsOptions options, string? serverName, IReactorTime clock, ILogger logger, bool connectApplication)
+    /// <param name="limiter">The port's bound on concurrent handshakes, if it has one.</param>
+    public TlsLayer(IProtocol application, TlsOptions options, string? serverName, IReactorTime clock, ILogger logger, bool connectApplication, HandshakeLimiter? limiter = null)
     {
+        _limiter = limiter;
         _app = application;
         _options = options;
         _serverName = serverName;
@@ -112,7 +114,8 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
     /// <summary>Plaintext written and held (during the handshake, or behind a pending write).</summary>
     internal int HeldPlaintext => _held.Length;
 
-    private IStreamTransport Underlying => _underlying ?? throw new InvalidOperationException("The TLS transport is not connected yet.");
+    /// <summary>The transport underneath (the socket); tests look at its buffers.</summary>
+    internal IStreamTransport Underlying => _underlying ?? throw new InvalidOperationException("The TLS transport is not connected yet.");
 
     /// <summary>
     /// The transport underneath is connected: connect the application (unless this is STARTTLS)
@@ -138,8 +141,11 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
     {
         // Once the transport is told to close nothing more is read. Between our close_notify and
         // the peer's, reading goes on: what the peer sent meanwhile still reaches the
-        // application (Twisted's test_loseConnectionAfterHandshake).
-        if (_aborted || _lost || _failed || _underlyingClosing) return;
+        // application (Twisted's test_loseConnectionAfterHandshake). Once reading has finished
+        // (the peer's close_notify, an error) whatever else arrives is dropped, not buffered: a
+        // peer that goes on sending after its close_notify costs no memory (RFC 8446 §6.1: data
+        // after a closure alert MUST be ignored).
+        if (_aborted || _lost || _failed || _underlyingClosing || _readsFinished) return;
         using var scope = LoopContextScope.Enter();
         _cipher.Feed(data);
     }
@@ -203,13 +209,14 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
         }
         var final = _reason ?? reason;
         FinalReason = final;
+        FailUnwrap(final);
         try
         {
             _app.ConnectionLost(final);
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "Unhandled exception in {Protocol}.ConnectionLost", _app.GetType().Name);
+            NetLog.TlsConnectionLostFailed(_logger, e, _app.GetType().Name);
         }
         ReleaseResources();
     }
@@ -226,6 +233,7 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
         _handshakeStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         _handshakeActivity = _instruments.StartActivity("tls.handshake", _options is TlsServerOptions ? System.Diagnostics.ActivityKind.Server : System.Diagnostics.ActivityKind.Client);
         if (_serverName is not null) _handshakeActivity?.SetTag("server.address", _serverName);
+        WatchHandshake();
         Task handshake;
         try
         {
@@ -250,6 +258,7 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
     {
         var handshake = _handshake!;
         _handshake = null;
+        EndHandshakeWatch();
         try
         {
             handshake.GetAwaiter().GetResult();
@@ -300,6 +309,7 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
 
     private void HandshakeFailed(Exception e)
     {
+        EndHandshakeWatch();
         if (!_failed && !_handshakeDone) HandshakeMeasured(e);
         _failed = true;
         _readsFinished = true;
@@ -367,7 +377,7 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
     /// </summary>
     private void ApplicationFailed(Exception e)
     {
-        _logger.LogError(e, "Unhandled exception in {Protocol}; closing the connection", _app.GetType().Name);
+        NetLog.TlsApplicationFailed(_logger, e, _app.GetType().Name);
         _reason ??= new Failure(e);
         _failed = true;
         _readsFinished = true;
@@ -399,7 +409,7 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
             catch (Exception e)
             {
                 // Never let an exception escape into SslStream's own completion path.
-                _logger.LogError(e, "Unexpected error in the TLS layer; closing the connection");
+                NetLog.TlsLayerFailed(_logger, e);
                 ApplicationFailed(e);
             }
         }
@@ -418,6 +428,7 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
 
     private void ReleaseResources()
     {
+        EndHandshakeWatch();
         if (_closeNotifyWait is { Active: true } wait) wait.Cancel();
         _closeNotifyWait = null;
         _held.Clear();
@@ -428,7 +439,7 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
         }
         catch (Exception e)
         {
-            _logger.LogDebug(e, "Disposing the TLS session failed");
+            NetLog.TlsDisposeFailed(_logger, e);
         }
     }
 }

@@ -1,0 +1,10 @@
+using Microsoft.Extensions.Logging;
+
+namespace Reactor.Selectors.Internal;
+
+/// <summary>The log messages of the Selectors layer (event ids 50-59; source-generated).</summary>
+internal static partial class SelectorLog
+{
+    [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "io_uring is not available ({Reason}); using epoll instead")]
+    internal static partial void IoUringUnavailable(ILogger logger, string reason);
+}

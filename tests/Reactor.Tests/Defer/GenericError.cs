@@ -1,0 +1,4 @@
+namespace Reactor.Tests.Defer;
+
+/// <summary>A test error, like Twisted's GenericError.</summary>
+public sealed class GenericError(string message = "generic") : Exception(message);
