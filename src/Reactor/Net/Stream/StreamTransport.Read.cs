@@ -32,8 +32,8 @@ internal abstract partial class StreamTransport
     /// <summary>
     /// The lower I/O seam, receive side: one recv(2) into <paramref name="buffer"/>. Returns the byte count
     /// (0 = the peer's FIN) or -1 with <paramref name="errno"/>. A family overrides it (UNIX: recvmsg for
-    /// descriptor passing); a completion driver does not call it at all and pushes results into
-    /// <see cref="CompleteReceive"/> / <see cref="CompleteReceiveError"/> instead.
+    /// descriptor passing). A completion driver never calls it: it pushes what the kernel read into
+    /// <see cref="ReceiveCompleted"/> / <see cref="ReceiveFailed"/>.
     /// </summary>
     protected virtual unsafe nint ReceiveSome(Span<byte> buffer, out Errno errno)
     {
@@ -45,11 +45,11 @@ internal abstract partial class StreamTransport
     }
 
     /// <summary>
-    /// Bytes arrived (empty: the peer's FIN): hands them to the protocol. The entry point for readiness
-    /// (after <see cref="ReceiveSome"/>) and for a completion driver (bytes the kernel already read).
+    /// Bytes arrived (empty: the peer's FIN): hands them to the protocol. Shared by readiness (after
+    /// <see cref="ReceiveSome"/>) and completion (<see cref="ReceiveCompleted"/>), so both mean the same.
     /// Returns the reason the connection ends, or null.
     /// </summary>
-    internal Exception? CompleteReceive(ReadOnlySpan<byte> data)
+    private Exception? CompleteReceive(ReadOnlySpan<byte> data)
     {
         if (!data.IsEmpty)
         {
@@ -70,7 +70,7 @@ internal abstract partial class StreamTransport
     }
 
     /// <summary>A receive failed with <paramref name="errno"/>: nothing (EAGAIN, EINTR) or the reason the connection ends.</summary>
-    internal static Exception? CompleteReceiveError(Errno errno) =>
+    private static Exception? CompleteReceiveError(Errno errno) =>
         errno.IsWouldBlock || errno == Errno.EINTR ? null : ConnectionErrorMapping.ForEstablished(errno);
 
     /// <summary>

@@ -18,7 +18,7 @@ internal abstract partial class StreamTransport
     /// only what the kernel refuses is kept; smaller ones are gathered for the end-of-iteration flush. Dropped once the
     /// connection is closing (LoseConnection, LoseWriteConnection, AbortConnection) or closed.
     /// </summary>
-    public unsafe void Write(ReadOnlySpan<byte> data)
+    public void Write(ReadOnlySpan<byte> data)
     {
         Host.CheckReactorThread(nameof(Write));
         if (TlsAbove is { } tls)
@@ -28,8 +28,9 @@ internal abstract partial class StreamTransport
         }
         if (!_connected || _disconnecting || _aborting || _writeShutdownRequested || data.IsEmpty) return;
 
-        // Not with a pull producer: it is asked for more only as buffered output drains.
-        if (data.Length >= WriteThroughThreshold && _output.IsEmpty && !_writing && _pendingLoss is null && (_producer is null || _streaming))
+        // Not with a pull producer: it is asked for more only as buffered output drains. Not with a
+        // completion driver: the caller's span is gone before the kernel reads it.
+        if (data.Length >= WriteThroughThreshold && _output.IsEmpty && !_writing && _pendingLoss is null && (_producer is null || _streaming) && _driver is null)
         {
             nint sent;
             Errno errno;
@@ -122,7 +123,7 @@ internal abstract partial class StreamTransport
         if (!_connected || _aborting) return;
         _aborting = true;
         // Registrations stay until the close at the flush (no selector call before close(2)); DoRead ignores the socket meanwhile.
-        _output.Clear();
+        DropOutput();
         _pendingLoss = new ConnectionAborted();
         RequestFlush();
     }
@@ -209,9 +210,17 @@ internal abstract partial class StreamTransport
         return null;
     }
 
-    /// <summary>One send(2) for a single segment, writev(2) for several, repeated until done or refused.</summary>
+    /// <summary>
+    /// One send(2) for a single segment, writev(2) for several, repeated until done or refused; with a
+    /// completion driver, one submission (its report continues through <see cref="SendCompleted"/>).
+    /// </summary>
     private unsafe Exception? SendOutput()
     {
+        if (_driver is not null)
+        {
+            SubmitSend(_driver);
+            return null;
+        }
         var vectors = stackalloc IoVec[OutputBuffer.MaxGather];
         while (!_output.IsEmpty)
         {
