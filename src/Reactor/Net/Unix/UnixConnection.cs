@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using Reactor.Defer;
 using Reactor.Native;
 using Reactor.Net.Stream;
+using Reactor.Net.Tls;
+using Reactor.Net.Tls.Internal;
 using Reactor.Protocols;
 using Reactor.Net.Internal;
 
@@ -18,7 +20,7 @@ namespace Reactor.Net.Unix;
 /// pair it with the bytes it came with; received descriptors are handed to the protocol before the
 /// bytes they arrived with.
 /// </remarks>
-internal sealed partial class UnixConnection : StreamTransport, IUnixTransport
+internal sealed partial class UnixConnection : StreamTransport, IUnixTransport, IStartTls
 {
     private readonly IDatagramSyscalls _messages;
     private readonly EndPoint _host;
@@ -90,6 +92,9 @@ internal sealed partial class UnixConnection : StreamTransport, IUnixTransport
         }
         throw new PlatformNotSupportedException("This OS does not report the peer credentials of a UNIX socket.");
     }
+
+    /// <inheritdoc/>
+    public ITlsTransport StartTls(TlsOptions options) => StartTlsSupport.Start(this, options, Host, Host.Logger);
 
     /// <inheritdoc/>
     protected override void OnConnectionLost(Failure reason)
