@@ -11,7 +11,7 @@ namespace Reactor.Net.Tls.Internal;
 /// </summary>
 /// <remarks>
 /// A STARTTLS connection hands the application back to the transport underneath instead
-/// (<see cref="ITlsDetachable"/>). Here the application's transport has been this layer since
+/// (<see cref="Stream.IStreamLayerHost"/>). Here the application's transport has been this layer since
 /// <c>ConnectionMade</c>, and a protocol may have kept that reference, so the layer remains its
 /// transport: every member routes to the transport underneath, and every event from it goes
 /// straight to the application. What the handshake settled (protocol version, peer certificate)
@@ -29,8 +29,8 @@ internal sealed partial class TlsLayer
         // The layer may have paused the socket's reading for its own buffering; only the
         // application's pause stays.
         _underlyingPaused = false;
-        if (_applicationPaused) _underlying!.PauseProducing();
-        else _underlying!.ResumeProducing();
+        if (_applicationPaused) DownPauseProducing();
+        else DownResumeProducing();
     }
 
     private void RelayDataReceived(ReadOnlySpan<byte> data)
@@ -44,7 +44,7 @@ internal sealed partial class TlsLayer
         {
             NetLog.TlsApplicationFailed(_logger, e, _app.GetType().Name);
             _reason ??= new Failure(e);
-            _underlying!.AbortConnection();
+            DownAbortConnection();
         }
     }
 
@@ -54,7 +54,7 @@ internal sealed partial class TlsLayer
         {
             // As a plain transport does for a protocol that cannot half-close: the peer's end of
             // input ends the connection.
-            _underlying!.LoseConnection();
+            DownLoseConnection();
             return;
         }
         try
@@ -65,7 +65,7 @@ internal sealed partial class TlsLayer
         {
             NetLog.TlsApplicationFailed(_logger, e, _app.GetType().Name);
             _reason ??= new Failure(e);
-            _underlying!.AbortConnection();
+            DownAbortConnection();
         }
     }
 
@@ -88,7 +88,7 @@ internal sealed partial class TlsLayer
     private void RelayPause(bool paused)
     {
         _applicationPaused = paused;
-        if (paused) _underlying!.PauseProducing();
-        else _underlying!.ResumeProducing();
+        if (paused) DownPauseProducing();
+        else DownResumeProducing();
     }
 }

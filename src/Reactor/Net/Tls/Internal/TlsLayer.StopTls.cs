@@ -17,7 +17,7 @@ internal sealed partial class TlsLayer
     public Deferred<IStreamTransport> StopTls()
     {
         ReactorThreadGuard.Check(_clock, nameof(StopTls));
-        if (!_connectApplication && _underlying is not ITlsDetachable)
+        if (!_connectApplication && _host is null)
         {
             throw new NotSupportedException(
                 $"StopTls needs the transport under a STARTTLS connection to take its protocol back; {_underlying?.GetType().Name ?? "no transport"} cannot.");
@@ -72,8 +72,8 @@ internal sealed partial class TlsLayer
         }
         _lost = true; // this layer is done: nothing more goes through it
         ReleaseResources();
-        var transport = (ITlsDetachable)underlying;
-        transport.DetachTls(this, _applicationPaused);
+        var transport = _host!;
+        transport.DetachLayer(this, _app, _applicationPaused);
         unwrap.Callback(underlying);
         // After the callback, so the application knows it is in plaintext before the bytes arrive.
         if (plaintext.Length > 0) transport.DeliverPlaintext(plaintext);

@@ -89,7 +89,7 @@ internal sealed partial class TlsLayer : ITlsTransport, IWriteBuffer
         ArgumentNullException.ThrowIfNull(producer);
         if (_plain)
         {
-            _underlying!.RegisterProducer(producer, streaming);
+            DownRegisterProducer(producer, streaming);
             return;
         }
         if (_producer is not null) throw new InvalidOperationException("A producer is already registered on this transport; unregister it first.");
@@ -106,7 +106,7 @@ internal sealed partial class TlsLayer : ITlsTransport, IWriteBuffer
             producer.StopProducing();
             return;
         }
-        var membrane = new ProducerMembrane(producer, streaming, this);
+        var membrane = new ProducerMembrane(producer, streaming);
         _producer = membrane;
         DownRegisterProducer(membrane, streaming);
         if (!_held.IsEmpty) membrane.SetHeldByTls(true);
@@ -117,7 +117,7 @@ internal sealed partial class TlsLayer : ITlsTransport, IWriteBuffer
     {
         if (_plain)
         {
-            _underlying!.UnregisterProducer();
+            DownUnregisterProducer();
             return;
         }
         if (_producer is null) return;

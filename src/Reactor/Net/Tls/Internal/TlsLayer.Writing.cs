@@ -46,7 +46,7 @@ internal sealed partial class TlsLayer
         ReactorThreadGuard.Check(_clock, nameof(Write));
         if (_plain)
         {
-            _underlying!.Write(data);
+            DownWrite(data);
             return;
         }
         if (Unwrapping) throw new InvalidOperationException("TLS is being stopped: write once StopTls's Deferred has fired (the bytes then go in plaintext).");
@@ -87,7 +87,7 @@ internal sealed partial class TlsLayer
         ReactorThreadGuard.Check(_clock, nameof(LoseConnection));
         if (_plain)
         {
-            _underlying!.LoseConnection();
+            DownLoseConnection();
             return;
         }
         if (_disconnecting || _aborted || _lost || _underlying is null) return;
@@ -118,7 +118,7 @@ internal sealed partial class TlsLayer
         ReactorThreadGuard.Check(_clock, nameof(LoseWriteConnection));
         if (_plain)
         {
-            _underlying!.LoseWriteConnection();
+            DownLoseWriteConnection();
             return;
         }
         if (_writeShutdownRequested || _disconnecting || _aborted || _lost || _underlying is null) return;
@@ -139,7 +139,7 @@ internal sealed partial class TlsLayer
         ReactorThreadGuard.Check(_clock, nameof(AbortConnection));
         if (_plain)
         {
-            _underlying!.AbortConnection();
+            DownAbortConnection();
             return;
         }
         if (_aborted || _lost || _underlying is null) return;
