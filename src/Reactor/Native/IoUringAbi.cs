@@ -40,6 +40,11 @@ internal static class IoUringAbi
     public const byte OpAccept = 13;
     public const byte OpAsyncCancel = 14;
     public const byte OpRecv = 27;
+    public const byte OpSend = 26;
+    public const byte OpSendMsg = 9;
+
+    // send flags: MSG_NOSIGNAL (a reset peer gives EPIPE, not SIGPIPE).
+    public const uint MsgNoSignal = 0x4000;
 
     // io_uring_sqe.flags: IOSQE_BUFFER_SELECT (bit 5) = take the buffer from the group in buf_group.
     public const byte SqeBufferSelect = 1 << 5;
@@ -166,6 +171,19 @@ internal unsafe struct IoUringBufReg
     public ushort Bgid;
     public ushort Flags;
     public fixed ulong Resv[3];
+}
+
+/// <summary>struct msghdr on 64-bit Linux (56 bytes): a gathered SENDMSG's iovec, no address, no control data.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct MsgHdr
+{
+    public void* Name;
+    public uint NameLength;
+    public IoVec* Iov;
+    public nuint IovLength;
+    public void* Control;
+    public nuint ControlLength;
+    public int Flags;
 }
 
 /// <summary>struct __kernel_timespec (16 bytes).</summary>

@@ -23,6 +23,9 @@ public sealed class IoUringBackendTests
         Assert.That(Unsafe.SizeOf<IoUringCqe>(), Is.EqualTo(16));
         Assert.That(Unsafe.SizeOf<IoUringGetEventsArg>(), Is.EqualTo(24));
         Assert.That(Unsafe.SizeOf<KernelTimespec>(), Is.EqualTo(16));
+        Assert.That(Unsafe.SizeOf<IoUringBuf>(), Is.EqualTo(16));
+        Assert.That(Unsafe.SizeOf<IoUringBufReg>(), Is.EqualTo(40));
+        Assert.That(Unsafe.SizeOf<MsgHdr>(), Is.EqualTo(56));
     }
 
     [TestCase("io_uring")]

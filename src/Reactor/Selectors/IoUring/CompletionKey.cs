@@ -23,6 +23,9 @@ internal static class CompletionKey
 
         /// <summary>A multishot ACCEPT on a listening socket.</summary>
         Accept = 1,
+
+        /// <summary>A SEND or SENDMSG (one in flight per descriptor, so it needs no generation).</summary>
+        Send = 2,
     }
 
     /// <summary>The user data of <paramref name="operation"/> on <paramref name="fd"/>'s claim <paramref name="generation"/>.</summary>

@@ -97,7 +97,10 @@ internal sealed unsafe partial class CompletionStreams
                 if ((data & (3UL << 62)) == CompletionKey.Kind) OnCompletion(data, res, flags);
             }
         }
-        _buffers?.Dispose();
+        DeliverSends();
+        FreeSendSpace();
+        // A request the kernel never finished may still write into the buffers: keep them (leak) rather than free them under it.
+        if (_outstanding == 0) _buffers?.Dispose();
         _buffers = null;
     }
 }

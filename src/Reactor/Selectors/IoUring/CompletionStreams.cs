@@ -42,6 +42,7 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
     private string? _buffersRefused;
     private Claim[] _claims = new Claim[64];
     private int[] _ready = new int[64];
+    private int[] _delivering = new int[64];
     private int _readyCount;
     private int[] _toArm = new int[64];
     private int _toArmCount;
@@ -58,6 +59,7 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
         public bool CancelSent;
         public bool ArmQueued;
         public bool Listed;      // in _ready
+        public bool Delivered;   // results go to the receiver, not into selector reports
         public int End;          // receive: 0 none, 1 end of file, negative = -errno (after the held data)
         public long[] Held;      // receive: bid << 32 | length; accept: the descriptor, or -errno
         public int HeldHead;
@@ -111,15 +113,43 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
     /// </summary>
     public bool TryClaimReceive(int fd)
     {
-        if (_buffers is null)
-        {
-            if (_buffersRefused is not null) return false;
-            _buffers = ProvidedBufferRing.TryCreate(_ring, GroupId, _bufferCount, _bufferSize, out _buffersRefused);
-            if (_buffers is null) return false;
-        }
+        if (!TryRegisterBuffers(out _)) return false;
         ClaimAs(fd, Operation.Receive);
         return true;
     }
+
+    /// <summary>
+    /// Registers the provided-buffer ring now if it is not yet (false, with the kernel's refusal,
+    /// where it cannot be: then stream sockets stay on the readiness path).
+    /// </summary>
+    public bool TryRegisterBuffers(out string? whyNot)
+    {
+        if (_buffers is null && _buffersRefused is null)
+        {
+            _buffers = ProvidedBufferRing.TryCreate(_ring, GroupId, _bufferCount, _bufferSize, out _buffersRefused);
+        }
+        whyNot = _buffersRefused;
+        return _buffers is not null;
+    }
+
+    /// <summary>
+    /// Claims connected stream socket <paramref name="fd"/> for multishot receives whose results go to
+    /// <see cref="Receiver"/> (<see cref="ICompletionReceiver.Received"/>) rather than into selector
+    /// reports: the descriptor is not registered with the selector at all.
+    /// Call <see cref="TryRegisterBuffers"/> first.
+    /// </summary>
+    public void ClaimDelivered(int fd)
+    {
+        if (_buffers is null) throw new InvalidOperationException("The buffer ring is not registered.");
+        ClaimAs(fd, Operation.Receive);
+        _claims[fd].Delivered = true;
+    }
+
+    /// <summary>Where delivered claims' results and every send's result go.</summary>
+    public ICompletionReceiver? Receiver { get; set; }
+
+    /// <summary>True if claimed <paramref name="fd"/> currently asks for its results.</summary>
+    public bool IsWanted(int fd) => IsClaimed(fd) && _claims[fd].Wanted;
 
     /// <summary>Claims listening socket <paramref name="fd"/> for a multishot accept.</summary>
     public void ClaimAccept(int fd) => ClaimAs(fd, Operation.Accept);
@@ -173,6 +203,7 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
         Cancel(fd, ref c);
         DropHeld(ref c);
         c.Claimed = false;
+        c.Delivered = false;
         c.Wanted = false;
         c.Armed = false;
         c.CancelSent = false;
@@ -258,6 +289,11 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
         var op = CompletionKey.OperationOf(data);
         bool final = (flags & CqeMore) == 0;
         if (final) _outstanding--;
+        if (op == Operation.Send)
+        {
+            SendFinished(fd, res);
+            return;
+        }
         bool hasBuffer = (flags & CqeBuffer) != 0;
         ushort bid = (ushort)(flags >> CqeBufferShift);
         if (hasBuffer) _buffers!.Taken();
@@ -336,7 +372,9 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
     /// </summary>
     public int Report(Span<SelectorEvent> events, int count)
     {
+        DeliverSends();
         int kept = 0;
+        int delivering = 0;
         for (int i = 0; i < _readyCount; i++)
         {
             int fd = _ready[i];
@@ -351,11 +389,25 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
                 c.Listed = false; // listed again when reading is asked for
                 continue;
             }
+            if (c.Delivered)
+            {
+                // Handed over below, once the list is consistent (the receiver may claim, release, pause).
+                c.Listed = false;
+                if (delivering == _delivering.Length) Array.Resize(ref _delivering, _delivering.Length * 2);
+                _delivering[delivering++] = fd;
+                continue;
+            }
             // Level-triggered: listed until taken, like a socket that stays readable.
             _ready[kept++] = fd;
             if (count < events.Length) events[count++] = new SelectorEvent(c.Token, SelectorEvents.Readable);
         }
         _readyCount = kept;
+        for (int i = 0; i < delivering; i++)
+        {
+            int fd = _delivering[i];
+            // Still claimed and wanting: an earlier delivery in this batch may have closed or paused it.
+            if (IsWanted(fd)) Receiver!.Received(fd);
+        }
         return count;
     }
 }
