@@ -44,7 +44,14 @@ public sealed class SelectPastFdSetSizeTests
             echo.WaitForStderr(e => CountOf(e, "FD_SETSIZE") >= closed, "one log line per refused connection naming FD_SETSIZE");
 
             // Once some served clients leave, their descriptors (below 1024) are free: a fresh client is served.
-            foreach (var leaving in served.Take(50)) leaving.Dispose();
+            // Each leaves with FIN and waits for the server's FIN: Echo closes its descriptor before it
+            // accepts again, so the fresh client cannot be accepted onto a descriptor still past FD_SETSIZE.
+            foreach (var leaving in served.Take(50))
+            {
+                leaving.Shutdown(SocketShutdown.Send);
+                Assert.That(ChildProcessStats.ClosedByPeer(leaving), Is.True);
+                leaving.Dispose();
+            }
             using var fresh = ChildProcessStats.Connect(echo.Port);
             fresh.Send([(byte)'f']);
             Assert.That(ChildProcessStats.Echoes(fresh, (byte)'f'), Is.True, "the listening port still accepts and serves");
