@@ -96,31 +96,19 @@ internal abstract partial class StreamTransport
     }
 
     /// <summary>Stops reading (the transport as a push producer); a peer's close is reported after resuming.</summary>
-    public void PauseProducing()
+    public void RawPauseProducing()
     {
-        if (TlsAbove is { } tls)
-        {
-            tls.PauseProducing();
-            return;
-        }
         if (!_connected) return;
         _pausedByProtocol = true;
         StopReading();
     }
 
-    /// <summary>Starts reading again after <see cref="PauseProducing"/>.</summary>
-    public void ResumeProducing()
+    /// <summary>Starts reading again after <see cref="RawPauseProducing"/>.</summary>
+    public void RawResumeProducing()
     {
-        if (TlsAbove is { } tls)
-        {
-            tls.ResumeProducing();
-            return;
-        }
         if (!_connected || !_pausedByProtocol) return;
         _pausedByProtocol = false;
         if (MayRead) StartReading();
     }
 
-    /// <summary>Closes the connection (the transport as a producer that is told to stop).</summary>
-    public void StopProducing() => LoseConnection();
 }

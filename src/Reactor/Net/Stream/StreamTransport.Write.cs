@@ -18,14 +18,8 @@ internal abstract partial class StreamTransport
     /// only what the kernel refuses is kept; smaller ones are gathered for the end-of-iteration flush. Dropped once the
     /// connection is closing (LoseConnection, LoseWriteConnection, AbortConnection) or closed.
     /// </summary>
-    public void Write(ReadOnlySpan<byte> data)
+    public void RawWrite(ReadOnlySpan<byte> data)
     {
-        Host.CheckReactorThread(nameof(Write));
-        if (TlsAbove is { } tls)
-        {
-            tls.Write(data);
-            return;
-        }
         if (!_connected || _disconnecting || _aborting || _writeShutdownRequested || data.IsEmpty) return;
 
         // Not with a pull producer: it is asked for more only as buffered output drains. Not with a
@@ -65,31 +59,19 @@ internal abstract partial class StreamTransport
     }
 
     /// <summary>Queues every segment of <paramref name="data"/>, in order.</summary>
-    public void WriteSequence(ReadOnlySequence<byte> data)
+    private void RawWriteSequence(ReadOnlySequence<byte> data)
     {
-        Host.CheckReactorThread(nameof(WriteSequence));
-        if (TlsAbove is { } tls)
-        {
-            tls.WriteSequence(data);
-            return;
-        }
         if (data.IsSingleSegment)
         {
-            Write(data.FirstSpan);
+            RawWrite(data.FirstSpan);
             return;
         }
-        foreach (var segment in data) Write(segment.Span);
+        foreach (var segment in data) RawWrite(segment.Span);
     }
 
     /// <summary>Closes after every pending byte is sent; the protocol then sees <see cref="ConnectionDone"/>.</summary>
-    public void LoseConnection()
+    public void RawLoseConnection()
     {
-        Host.CheckReactorThread(nameof(LoseConnection));
-        if (TlsAbove is { } tls)
-        {
-            tls.LoseConnection();
-            return;
-        }
         if (!_connected || _disconnecting || _aborting) return;
         _disconnecting = true;
         // Reading stops at the flush, and only if the output cannot all go at once: a close that
@@ -98,28 +80,16 @@ internal abstract partial class StreamTransport
     }
 
     /// <summary>Sends FIN once pending bytes are sent; reading goes on. Later writes are dropped.</summary>
-    public void LoseWriteConnection()
+    public void RawLoseWriteConnection()
     {
-        Host.CheckReactorThread(nameof(LoseWriteConnection));
-        if (TlsAbove is { } tls)
-        {
-            tls.LoseWriteConnection();
-            return;
-        }
         if (!_connected || _disconnecting || _aborting || _writeShutdownRequested) return;
         _writeShutdownRequested = true;
         RequestFlush();
     }
 
     /// <summary>Drops pending output and closes with RST; the protocol sees <see cref="ConnectionAborted"/> from the loop.</summary>
-    public void AbortConnection()
+    public void RawAbortConnection()
     {
-        Host.CheckReactorThread(nameof(AbortConnection));
-        if (TlsAbove is { } tls)
-        {
-            tls.AbortConnection();
-            return;
-        }
         if (!_connected || _aborting) return;
         _aborting = true;
         // Registrations stay until the close at the flush (no selector call before close(2)); DoRead ignores the socket meanwhile.
@@ -201,6 +171,9 @@ internal abstract partial class StreamTransport
                 WatchStuckClose();
             }
             StartWriting();
+            // A producer resumed above may have written after the send was submitted (or after the output
+            // drained): a completion driver has no writability to wake it, so submit now (no-op while one is in flight).
+            if (_driver is not null) SubmitSend(_driver);
             return null;
         }
         StopWriting();

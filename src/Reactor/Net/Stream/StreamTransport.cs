@@ -101,7 +101,7 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
     public bool Connected => _connected;
 
     /// <summary>True once LoseConnection or AbortConnection was called.</summary>
-    public bool Disconnecting => TlsAbove?.Disconnecting ?? (_disconnecting || _aborting);
+    public bool Disconnecting => _layer?.Disconnecting ?? (_disconnecting || _aborting);
 
     /// <inheritdoc/>
     public abstract EndPoint GetPeer();
