@@ -88,6 +88,7 @@ public sealed unsafe class IoUringSelector : ISelector
         ThrowIfDisposed();
         RegistrationTable.ValidateDescriptor(fd);
         RegistrationTable.ValidateInterest(interest);
+        RegistrationTable.ValidateToken(token);
         if (fd >= _entries.Length)
         {
             int size = _entries.Length;

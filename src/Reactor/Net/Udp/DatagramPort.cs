@@ -9,6 +9,7 @@ using Reactor.Native;
 using Reactor.Net.Internal;
 using Reactor.Protocols.Datagram;
 using Reactor.Protocols;
+using Reactor.Core.Internal;
 
 namespace Reactor.Net.Udp;
 
@@ -26,8 +27,11 @@ namespace Reactor.Net.Udp;
 /// </para>
 /// <para>Threading: reactor thread only. Protocol callbacks that throw are logged and never stop the port.</para>
 /// </remarks>
-public abstract unsafe partial class DatagramPort : IListeningPort, IDatagramTransport, IReadDescriptor
+public abstract unsafe partial class DatagramPort : IListeningPort, IDatagramTransport, IReadDescriptor, ISlotHolder
 {
+    /// <inheritdoc/>
+    long ISlotHolder.SlotToken { get; set; }
+
     /// <summary>The default largest datagram delivered, as Twisted's <c>maxPacketSize</c>.</summary>
     public const int DefaultMaxPacketSize = 8192;
 
