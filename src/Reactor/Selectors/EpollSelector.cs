@@ -12,7 +12,7 @@ namespace Reactor.Selectors;
 /// token −1. Without a table of interests, a hang-up or an error is reported as readiness in both
 /// directions (the caller acts on the directions it registered for).
 /// </summary>
-public sealed unsafe class EpollSelector : ISelector
+internal sealed unsafe class EpollSelector : ISelector
 {
     private const int InitialCapacity = 256;
     private const int MaximumCapacity = 65536;

@@ -19,7 +19,7 @@ namespace Reactor.Selectors;
 /// next iteration). Completions of a request that was removed or replaced are recognised by a
 /// generation in their user data and dropped.
 /// </remarks>
-public sealed unsafe class IoUringSelector : ISelector
+internal sealed unsafe class IoUringSelector : ISelector
 {
     private const uint SubmissionEntries = 256;
     private const uint CompletionEntries = 4096;

@@ -15,7 +15,7 @@ namespace Reactor.Selectors;
 /// token as its <c>udata</c>, so a report names its registration without a lookup; the table here
 /// only remembers which filters are on (to change them) and merges a descriptor's two filters.
 /// </summary>
-public sealed unsafe class KqueueSelector : ISelector
+internal sealed unsafe class KqueueSelector : ISelector
 {
     private const int InitialCapacity = 256;
     private const int MaximumCapacity = 65536;
