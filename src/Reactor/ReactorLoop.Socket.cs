@@ -26,7 +26,7 @@ public sealed partial class ReactorLoop : IReactorSocket
             {
                 throw new ArgumentException($"Descriptor {fileDescriptor} is a UNIX socket without a name.", nameof(fileDescriptor));
             }
-            return UnixPort.Adopt(UnixHost, factory, fd, address);
+            return UnixPort.Adopt(this, factory, fd, address);
         }
         catch
         {
@@ -70,7 +70,7 @@ public sealed partial class ReactorLoop : IReactorSocket
             LibcSyscalls.Instance.Close(fd, out _);
             return null;
         }
-        if (local is not null) new UnixConnection(UnixHost, fd, local, peer).Start(protocol);
+        if (local is not null) new UnixConnection(this, fd, local, peer).Start(protocol);
         else new TcpConnection(this, fd, (IPEndPoint)peer).Start(protocol);
         return protocol;
     }

@@ -27,11 +27,11 @@ public sealed partial class ReactorLoop
         if (ReferenceEquals(first, second)) throw new ArgumentException("Each end needs its own protocol object.", nameof(second));
         ThrowIfDisposed();
         CheckReactorThread(nameof(SocketPair));
-        var syscalls = ((Net.Internal.ITransportHost)UnixHost).Syscalls;
+        var syscalls = ((Net.Internal.ITransportHost)this).Syscalls;
         if (syscalls.CreateSocketPair(NativeConstants.SOCK_STREAM, out var fd0, out var fd1, out var errno) < 0) throw errno.ToSocketException();
 
-        var a = new UnixConnection(UnixHost, fd0, UnnamedUnixEndPoint.Instance, UnnamedUnixEndPoint.Instance);
-        var b = new UnixConnection(UnixHost, fd1, UnnamedUnixEndPoint.Instance, UnnamedUnixEndPoint.Instance);
+        var a = new UnixConnection(this, fd0, UnnamedUnixEndPoint.Instance, UnnamedUnixEndPoint.Instance);
+        var b = new UnixConnection(this, fd1, UnnamedUnixEndPoint.Instance, UnnamedUnixEndPoint.Instance);
         try
         {
             a.Start(first);

@@ -6,11 +6,6 @@ namespace Reactor;
 
 public sealed partial class ReactorLoop : IReactorUnix
 {
-    // The view of this reactor its UNIX connections use (descriptor passing); made on first use.
-    private UnixTransportHost? _unixHost;
-
-    private UnixTransportHost UnixHost => _unixHost ??= new UnixTransportHost(this);
-
     /// <inheritdoc/>
     public IListeningPort ListenUnix(string path, IProtocolFactory factory, int backlog = IReactorTcp.DefaultBacklog,
         UnixFileMode mode = IReactorUnix.DefaultMode, bool wantPid = false)
@@ -18,7 +13,7 @@ public sealed partial class ReactorLoop : IReactorUnix
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentOutOfRangeException.ThrowIfNegative(backlog);
         ThrowIfDisposed();
-        return UnixPort.Listen(UnixHost, path, factory, backlog, mode, wantPid);
+        return UnixPort.Listen(this, path, factory, backlog, mode, wantPid);
     }
 
     /// <inheritdoc/>
@@ -28,7 +23,7 @@ public sealed partial class ReactorLoop : IReactorUnix
         var limit = timeout ?? DefaultConnectTimeout;
         if (limit <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive.");
         ThrowIfDisposed();
-        var connector = new UnixConnector(UnixHost, path, factory, limit, checkPid);
+        var connector = new UnixConnector(this, path, factory, limit, checkPid);
         connector.Connect();
         return connector;
     }

@@ -21,8 +21,13 @@ public sealed unsafe class LibcSyscallsTests
     [TearDown]
     public void CloseEverything()
     {
+        // NUnit keeps one fixture instance for every test: without the Clear, each teardown closed
+        // every earlier test's descriptor numbers again, and a number reused by anything else in
+        // the process (the runtime, a background thread) would have been closed under it.
         foreach (int fd in _fds) Sys.Close(fd, out _);
         foreach (Socket socket in _sockets) socket.Dispose();
+        _fds.Clear();
+        _sockets.Clear();
     }
 
     [Test]

@@ -124,24 +124,4 @@ public sealed class InjectedWriteTests(SelectorKind kind)
         public int Kqueue(out Errno errno) => real.Kqueue(out errno);
         public int Kevent(int kq, void* changes, int changeCount, void* events, int eventCount, TimeSpec* timeout, out Errno errno) => real.Kevent(kq, changes, changeCount, events, eventCount, timeout, out errno);
     }
-
-    /// <summary>The reactor in every respect but the syscall seam.</summary>
-    private sealed class SeamHost(ITransportHost reactor, ISyscalls syscalls) : ITransportHost
-    {
-        public ISyscalls Syscalls => syscalls;
-        public byte[] ReadBuffer => reactor.ReadBuffer;
-        public ILogger Logger => reactor.Logger;
-        public void RequestFlush(IFlushable target) => reactor.RequestFlush(target);
-        public TimeSpan Now => reactor.Now;
-        public IDelayedCall CallLater(TimeSpan delay, Action action) => reactor.CallLater(delay, action);
-        public IReadOnlyList<IDelayedCall> GetDelayedCalls() => reactor.GetDelayedCalls();
-        public void CallFromThread(Action action) => reactor.CallFromThread(action);
-        public void AddReader(IReadDescriptor reader) => reactor.AddReader(reader);
-        public void AddWriter(IWriteDescriptor writer) => reactor.AddWriter(writer);
-        public void RemoveReader(IReadDescriptor reader) => reactor.RemoveReader(reader);
-        public void RemoveWriter(IWriteDescriptor writer) => reactor.RemoveWriter(writer);
-        public IReadOnlyList<IFileDescriptor> RemoveAll() => reactor.RemoveAll();
-        public IReadOnlyList<IReadDescriptor> GetReaders() => reactor.GetReaders();
-        public IReadOnlyList<IWriteDescriptor> GetWriters() => reactor.GetWriters();
-    }
 }

@@ -42,7 +42,7 @@ internal abstract partial class StreamTransport
         var pending = _output.Length;
         NetLog.CloseTimedOut(Host.Logger, this, pending, CloseTimeout);
         _aborting = true;
-        _output.Clear();
+        DropOutput();
         _pendingLoss = new ConnectionAborted(
             $"LoseConnection gave up after {CloseTimeout.TotalSeconds:0.###} s in which the peer read none of the {pending} bytes still to send (a zero window); the connection was aborted (ReactorOptions.CloseTimeout).");
         RequestFlush();

@@ -47,13 +47,8 @@ internal abstract partial class StreamTransport
     /// <see cref="IPullProducer"/>: it is asked for a chunk now and each time the output drains.
     /// On a closed connection the producer is told to stop at once.
     /// </summary>
-    public void RegisterProducer(IProducer producer, bool streaming)
+    public void RawRegisterProducer(IProducer producer, bool streaming)
     {
-        if (TlsAbove is { } tls)
-        {
-            tls.RegisterProducer(producer, streaming);
-            return;
-        }
         ArgumentNullException.ThrowIfNull(producer);
         if (_producer is not null)
         {
@@ -79,13 +74,8 @@ internal abstract partial class StreamTransport
     }
 
     /// <summary>Detaches the registered producer, if any.</summary>
-    public void UnregisterProducer()
+    public void RawUnregisterProducer()
     {
-        if (TlsAbove is { } tls)
-        {
-            tls.UnregisterProducer();
-            return;
-        }
         _producer = null;
         _producerPaused = false;
     }

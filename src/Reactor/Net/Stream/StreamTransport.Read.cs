@@ -20,25 +20,43 @@ internal abstract partial class StreamTransport
         return null;
     }
 
-    private unsafe Exception? ReadOnce()
+    private Exception? ReadOnce()
     {
         // A readiness report that raced with PauseProducing, or a closing connection still registered.
         if (!_reading || _disconnecting || _aborting) return null;
         var buffer = Host.ReadBuffer;
-        nint received;
-        Errno errno;
-        // The buffer is pinned (pinned object heap): fixing it costs nothing.
+        var received = ReceiveSome(buffer, out var errno);
+        return received >= 0 ? CompleteReceive(new ReadOnlySpan<byte>(buffer, 0, (int)received)) : CompleteReceiveError(errno);
+    }
+
+    /// <summary>
+    /// The lower I/O seam, receive side: one recv(2) into <paramref name="buffer"/>. Returns the byte count
+    /// (0 = the peer's FIN) or -1 with <paramref name="errno"/>. A family overrides it (UNIX: recvmsg for
+    /// descriptor passing). A completion driver never calls it: it pushes what the kernel read into
+    /// <see cref="ReceiveCompleted"/> / <see cref="ReceiveFailed"/>.
+    /// </summary>
+    protected virtual unsafe nint ReceiveSome(Span<byte> buffer, out Errno errno)
+    {
+        // The reactor's buffer is pinned (pinned object heap): fixing it costs nothing.
         fixed (byte* p = buffer)
         {
-            received = Syscalls.Recv(_fd, p, buffer.Length, out errno);
+            return Syscalls.Recv(_fd, p, buffer.Length, out errno);
         }
+    }
 
-        if (received > 0)
+    /// <summary>
+    /// Bytes arrived (empty: the peer's FIN): hands them to the protocol. Shared by readiness (after
+    /// <see cref="ReceiveSome"/>) and completion (<see cref="ReceiveCompleted"/>), so both mean the same.
+    /// Returns the reason the connection ends, or null.
+    /// </summary>
+    private Exception? CompleteReceive(ReadOnlySpan<byte> data)
+    {
+        if (!data.IsEmpty)
         {
-            _counters.BytesReceived += received;
+            _counters.BytesReceived += data.Length;
             try
             {
-                _protocol.DataReceived(new ReadOnlySpan<byte>(buffer, 0, (int)received));
+                _protocol.DataReceived(data);
             }
             catch (Exception ex)
             {
@@ -48,10 +66,12 @@ internal abstract partial class StreamTransport
             return null;
         }
         // EOF after a readiness that carried an error (libkqueue clears SO_ERROR): the error, not a clean close.
-        if (received == 0) return Host.CurrentReadiness.ErrorCode is int carried and not 0 ? ConnectionErrorMapping.ForEstablished(new Errno(carried)) : ReadEndOfFile();
-        if (errno.IsWouldBlock || errno == Errno.EINTR) return null;
-        return ConnectionErrorMapping.ForEstablished(errno);
+        return Host.CurrentReadiness.ErrorCode is int carried and not 0 ? ConnectionErrorMapping.ForEstablished(new Errno(carried)) : ReadEndOfFile();
     }
+
+    /// <summary>A receive failed with <paramref name="errno"/>: nothing (EAGAIN, EINTR) or the reason the connection ends.</summary>
+    private static Exception? CompleteReceiveError(Errno errno) =>
+        errno.IsWouldBlock || errno == Errno.EINTR ? null : ConnectionErrorMapping.ForEstablished(errno);
 
     /// <summary>
     /// The peer sent FIN. A half-closeable protocol is told with <c>ReadConnectionLost</c> and may
@@ -76,31 +96,19 @@ internal abstract partial class StreamTransport
     }
 
     /// <summary>Stops reading (the transport as a push producer); a peer's close is reported after resuming.</summary>
-    public void PauseProducing()
+    public void RawPauseProducing()
     {
-        if (TlsAbove is { } tls)
-        {
-            tls.PauseProducing();
-            return;
-        }
         if (!_connected) return;
         _pausedByProtocol = true;
         StopReading();
     }
 
-    /// <summary>Starts reading again after <see cref="PauseProducing"/>.</summary>
-    public void ResumeProducing()
+    /// <summary>Starts reading again after <see cref="RawPauseProducing"/>.</summary>
+    public void RawResumeProducing()
     {
-        if (TlsAbove is { } tls)
-        {
-            tls.ResumeProducing();
-            return;
-        }
         if (!_connected || !_pausedByProtocol) return;
         _pausedByProtocol = false;
         if (MayRead) StartReading();
     }
 
-    /// <summary>Closes the connection (the transport as a producer that is told to stop).</summary>
-    public void StopProducing() => LoseConnection();
 }

@@ -20,7 +20,7 @@ internal abstract partial class StreamTransport
 
     /// <summary>True when a file's bytes may go to the socket directly now.</summary>
     internal bool CanSendFileNow =>
-        NativePlatform.IsLinux && _tls is null && _connected && !_lost && !_disconnecting && !_aborting
+        NativePlatform.IsLinux && _driver is null && _layer is null && _connected && !_lost && !_disconnecting && !_aborting
         && !_writeShutdownRequested && _pendingLoss is null && _output.IsEmpty && !_writing && _fd >= 0;
 
     /// <summary>

@@ -18,29 +18,21 @@ internal abstract partial class StreamTransport
     /// only what the kernel refuses is kept; smaller ones are gathered for the end-of-iteration flush. Dropped once the
     /// connection is closing (LoseConnection, LoseWriteConnection, AbortConnection) or closed.
     /// </summary>
-    public unsafe void Write(ReadOnlySpan<byte> data)
+    public void RawWrite(ReadOnlySpan<byte> data)
     {
-        Host.CheckReactorThread(nameof(Write));
-        if (TlsAbove is { } tls)
-        {
-            tls.Write(data);
-            return;
-        }
         if (!_connected || _disconnecting || _aborting || _writeShutdownRequested || data.IsEmpty) return;
 
-        // Not with a pull producer: it is asked for more only as buffered output drains.
-        if (data.Length >= WriteThroughThreshold && _output.IsEmpty && !_writing && _pendingLoss is null && (_producer is null || _streaming))
+        // Not with a pull producer: it is asked for more only as buffered output drains. Not with a
+        // completion driver: the caller's span is gone before the kernel reads it.
+        if (data.Length >= WriteThroughThreshold && _output.IsEmpty && !_writing && _pendingLoss is null && (_producer is null || _streaming) && _driver is null)
         {
             nint sent;
             Errno errno;
-            fixed (byte* p = data)
+            do
             {
-                do
-                {
-                    sent = Syscalls.Send(_fd, p, data.Length, out errno);
-                }
-                while (sent < 0 && errno == Errno.EINTR);
+                sent = SendSome(data, out errno);
             }
+            while (sent < 0 && errno == Errno.EINTR);
             if (sent > 0) CountSent(sent);
             if (sent == data.Length) return;
             if (sent < 0)
@@ -67,31 +59,19 @@ internal abstract partial class StreamTransport
     }
 
     /// <summary>Queues every segment of <paramref name="data"/>, in order.</summary>
-    public void WriteSequence(ReadOnlySequence<byte> data)
+    private void RawWriteSequence(ReadOnlySequence<byte> data)
     {
-        Host.CheckReactorThread(nameof(WriteSequence));
-        if (TlsAbove is { } tls)
-        {
-            tls.WriteSequence(data);
-            return;
-        }
         if (data.IsSingleSegment)
         {
-            Write(data.FirstSpan);
+            RawWrite(data.FirstSpan);
             return;
         }
-        foreach (var segment in data) Write(segment.Span);
+        foreach (var segment in data) RawWrite(segment.Span);
     }
 
     /// <summary>Closes after every pending byte is sent; the protocol then sees <see cref="ConnectionDone"/>.</summary>
-    public void LoseConnection()
+    public void RawLoseConnection()
     {
-        Host.CheckReactorThread(nameof(LoseConnection));
-        if (TlsAbove is { } tls)
-        {
-            tls.LoseConnection();
-            return;
-        }
         if (!_connected || _disconnecting || _aborting) return;
         _disconnecting = true;
         // Reading stops at the flush, and only if the output cannot all go at once: a close that
@@ -100,32 +80,20 @@ internal abstract partial class StreamTransport
     }
 
     /// <summary>Sends FIN once pending bytes are sent; reading goes on. Later writes are dropped.</summary>
-    public void LoseWriteConnection()
+    public void RawLoseWriteConnection()
     {
-        Host.CheckReactorThread(nameof(LoseWriteConnection));
-        if (TlsAbove is { } tls)
-        {
-            tls.LoseWriteConnection();
-            return;
-        }
         if (!_connected || _disconnecting || _aborting || _writeShutdownRequested) return;
         _writeShutdownRequested = true;
         RequestFlush();
     }
 
     /// <summary>Drops pending output and closes with RST; the protocol sees <see cref="ConnectionAborted"/> from the loop.</summary>
-    public void AbortConnection()
+    public void RawAbortConnection()
     {
-        Host.CheckReactorThread(nameof(AbortConnection));
-        if (TlsAbove is { } tls)
-        {
-            tls.AbortConnection();
-            return;
-        }
         if (!_connected || _aborting) return;
         _aborting = true;
         // Registrations stay until the close at the flush (no selector call before close(2)); DoRead ignores the socket meanwhile.
-        _output.Clear();
+        DropOutput();
         _pendingLoss = new ConnectionAborted();
         RequestFlush();
     }
@@ -212,9 +180,17 @@ internal abstract partial class StreamTransport
         return null;
     }
 
-    /// <summary>One send(2) for a single segment, writev(2) for several, repeated until done or refused.</summary>
+    /// <summary>
+    /// One send(2) for a single segment, writev(2) for several, repeated until done or refused; with a
+    /// completion driver, one submission (its report continues through <see cref="SendCompleted"/>).
+    /// </summary>
     private unsafe Exception? SendOutput()
     {
+        if (_driver is not null)
+        {
+            SubmitSend(_driver);
+            return null;
+        }
         var vectors = stackalloc IoVec[OutputBuffer.MaxGather];
         while (!_output.IsEmpty)
         {
@@ -224,8 +200,8 @@ internal abstract partial class StreamTransport
 
             Errno errno;
             var sent = count == 1
-                ? Syscalls.Send(_fd, vectors[0].Base, requested, out errno)
-                : Syscalls.Writev(_fd, vectors, count, out errno);
+                ? SendSome(new ReadOnlySpan<byte>(vectors[0].Base, (int)requested), out errno)
+                : SendGathered(new ReadOnlySpan<IoVec>(vectors, count), out errno);
             if (sent < 0)
             {
                 if (errno.IsWouldBlock) return null;
@@ -237,6 +213,27 @@ internal abstract partial class StreamTransport
             if (sent < requested) return null; // the kernel's buffer is full
         }
         return null;
+    }
+
+    /// <summary>
+    /// The lower I/O seam, send side: one send(2) of <paramref name="data"/>. Returns the bytes the kernel
+    /// took or -1 with <paramref name="errno"/>. A family overrides it (UNIX: sendmsg carrying descriptors).
+    /// </summary>
+    protected virtual unsafe nint SendSome(ReadOnlySpan<byte> data, out Errno errno)
+    {
+        fixed (byte* p = data)
+        {
+            return Syscalls.Send(_fd, p, data.Length, out errno);
+        }
+    }
+
+    /// <summary>The lower I/O seam, gathered send: one writev(2) of <paramref name="vectors"/> (pinned output segments).</summary>
+    protected virtual unsafe nint SendGathered(ReadOnlySpan<IoVec> vectors, out Errno errno)
+    {
+        fixed (IoVec* p = vectors)
+        {
+            return Syscalls.Writev(_fd, p, vectors.Length, out errno);
+        }
     }
 
     private Exception? CloseWriteSide()

@@ -58,10 +58,15 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
     private bool _flushRequested;
     private bool _flushing;
 
-    /// <summary>Wraps the connected, non-blocking descriptor <paramref name="fd"/>.</summary>
-    protected StreamTransport(ITransportHost host, int fd)
+    /// <summary>
+    /// Wraps the connected, non-blocking descriptor <paramref name="fd"/>. Its bytes move through the
+    /// host's completion driver when it has one, unless <paramref name="readinessOnly"/> (a family whose
+    /// receive and send overrides need the readiness path, such as UNIX descriptor passing).
+    /// </summary>
+    protected StreamTransport(ITransportHost host, int fd, bool readinessOnly = false)
     {
         Host = host;
+        _driver = readinessOnly ? null : (host as IStreamCompletionSource)?.StreamDriver;
         Syscalls = host.Syscalls;
         _fd = fd;
         WriteThroughThreshold = DefaultWriteThroughThreshold;
@@ -99,7 +104,7 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
     public bool Connected => _connected;
 
     /// <summary>True once LoseConnection or AbortConnection was called.</summary>
-    public bool Disconnecting => TlsAbove?.Disconnecting ?? (_disconnecting || _aborting);
+    public bool Disconnecting => _layer?.Disconnecting ?? (_disconnecting || _aborting);
 
     /// <inheritdoc/>
     public abstract EndPoint GetPeer();
@@ -166,10 +171,10 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
         if (_reading || _writing)
         {
             _reading = _writing = false;
-            // The socket is closed next: the selector may skip its system call.
-            Host.RemoveBeforeClose(this);
+            // The socket is closed next: the selector may skip its system call (a completion driver cancels at its close).
+            if (_driver is null) Host.RemoveBeforeClose(this);
         }
-        _output.Clear();
+        DropOutput();
         StopWatchingClose();
         CloseSocket(reason.Value switch
         {
@@ -234,35 +239,42 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
         _fd = -1;
         if (kind == CloseKind.Orderly) Syscalls.Shutdown(fd, SocketShutdown.Both, out _);
         else if (kind == CloseKind.Reset) SocketOptions.SetResetOnClose(Syscalls, fd);
-        Syscalls.Close(fd, out _);
+        if (_driver is not null) _driver.Close(this, fd);
+        else Syscalls.Close(fd, out _);
     }
 
     private void StartReading()
     {
         if (_reading || _lost) return;
         _reading = true;
-        Host.AddReader(this);
+        if (_driver is not null) _driver.StartReceiving(this, _fd);
+        else Host.AddReader(this);
     }
 
     private void StopReading()
     {
         if (!_reading) return;
         _reading = false;
-        Host.RemoveReader(this);
+        if (_driver is not null) _driver.StopReceiving(this, _fd);
+        else Host.RemoveReader(this);
     }
 
+    /// <summary>
+    /// The kernel has not taken everything: wait for it. Readiness waits for writability; a completion
+    /// driver's in-flight send plays that part (its report continues the send).
+    /// </summary>
     private void StartWriting()
     {
         if (_writing || _lost) return;
         _writing = true;
-        Host.AddWriter(this);
+        if (_driver is null) Host.AddWriter(this);
     }
 
     private void StopWriting()
     {
         if (!_writing) return;
         _writing = false;
-        Host.RemoveWriter(this);
+        if (_driver is null) Host.RemoveWriter(this);
     }
 
     private void RequestFlush()

@@ -3,6 +3,8 @@ using Reactor.Defer;
 using Reactor.Native;
 using Reactor.Net.Internal;
 using Reactor.Net.Stream;
+using Reactor.Net.Tls;
+using Reactor.Net.Tls.Internal;
 using Reactor.Protocols;
 
 namespace Reactor.Net.Tcp;
@@ -11,7 +13,7 @@ namespace Reactor.Net.Tcp;
 /// A TCP connection: the shared stream transport plus addresses and the TCP options (Twisted's
 /// <c>tcp.Server</c> / <c>tcp.Client</c> once connected).
 /// </summary>
-internal sealed class TcpConnection : StreamTransport, ITcpTransport
+internal sealed class TcpConnection : StreamTransport, ITcpTransport, IStartTls
 {
     private readonly TcpConnector? _connector;
     private IPEndPoint? _host;
@@ -45,6 +47,9 @@ internal sealed class TcpConnection : StreamTransport, ITcpTransport
 
     /// <inheritdoc/>
     public void SetTcpKeepAlive(bool enabled) => SetOption(NativeConstants.SOL_SOCKET, NativeConstants.SO_KEEPALIVE, enabled);
+
+    /// <inheritdoc/>
+    public ITlsTransport StartTls(TlsOptions options) => StartTlsSupport.Start(this, options, Host, Host.Logger);
 
     /// <inheritdoc/>
     protected override void OnConnectionLost(Failure reason) => _connector?.ConnectionLost(reason);

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using Reactor.Defer;
 using Reactor.Native;
 using Reactor.Net.Stream;
+using Reactor.Net.Tls;
+using Reactor.Net.Tls.Internal;
 using Reactor.Protocols;
 using Reactor.Net.Internal;
 
@@ -10,26 +12,35 @@ namespace Reactor.Net.Unix;
 
 /// <summary>
 /// A UNIX stream connection: the shared stream transport (the same one TCP uses), plus paths as
-/// addresses, peer credentials, and descriptor passing through <see cref="DescriptorPassingSyscalls"/>
-/// (Twisted's <c>unix.Server</c> / <c>unix.Client</c>).
+/// addresses, peer credentials, and descriptor passing, which overrides the transport's I/O seam with
+/// recvmsg/sendmsg (Twisted's <c>unix.Server</c> / <c>unix.Client</c>, whose <c>_SendmsgMixin</c> does the same).
 /// </summary>
-internal sealed class UnixConnection : StreamTransport, IUnixTransport
+/// <remarks>
+/// Each queued descriptor is sent with one byte of the stream (as Twisted does), so the receiver can
+/// pair it with the bytes it came with; received descriptors are handed to the protocol before the
+/// bytes they arrived with.
+/// </remarks>
+internal sealed partial class UnixConnection : StreamTransport, IUnixTransport, IStartTls
 {
-    private readonly UnixTransportHost _unixHost;
+    private readonly IDatagramSyscalls _messages;
     private readonly EndPoint _host;
     private readonly EndPoint _peer;
     private readonly UnixConnector? _connector;
     private readonly Queue<int> _descriptorsToSend = new();
 
     /// <summary>Wraps the connected descriptor <paramref name="fd"/>; <paramref name="connector"/> is set for a client.</summary>
-    public UnixConnection(UnixTransportHost host, int fd, EndPoint localAddress, EndPoint peerAddress, UnixConnector? connector = null)
-        : base(host, fd)
+    /// <remarks>
+    /// Always the readiness path: descriptors ride on recvmsg/sendmsg control data, which the
+    /// seam's overrides below carry and a completion driver's plain receives would drop.
+    /// </remarks>
+    public UnixConnection(ITransportHost host, int fd, EndPoint localAddress, EndPoint peerAddress, UnixConnector? connector = null,
+        IDatagramSyscalls? messages = null)
+        : base(host, fd, readinessOnly: true)
     {
-        _unixHost = host;
+        _messages = messages ?? LibcDatagramSyscalls.Instance;
         _host = localAddress;
         _peer = peerAddress;
         _connector = connector;
-        host.Descriptors.Register(this);
     }
 
     /// <inheritdoc/>
@@ -40,9 +51,6 @@ internal sealed class UnixConnection : StreamTransport, IUnixTransport
 
     /// <inheritdoc/>
     public override EndPoint GetHost() => _host;
-
-    /// <summary>True while a queued descriptor waits for a byte to travel with.</summary>
-    internal bool HasDescriptorsToSend => _descriptorsToSend.Count > 0;
 
     /// <inheritdoc/>
     public void SendFileDescriptor(int fileDescriptor)
@@ -86,51 +94,15 @@ internal sealed class UnixConnection : StreamTransport, IUnixTransport
     }
 
     /// <inheritdoc/>
-    protected override void OnConnectionLost(Failure reason) => _connector?.ConnectionLost(reason);
+    public ITlsTransport StartTls(TlsOptions options) => StartTlsSupport.Start(this, options, Host, Host.Logger);
+
+    /// <inheritdoc/>
+    protected override void OnConnectionLost(Failure reason)
+    {
+        ReportUnsentDescriptors();
+        _connector?.ConnectionLost(reason);
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"UnixConnection({UnixPaths.Printable(_host.ToString()!)} <- {UnixPaths.Printable(_peer.ToString()!)}, fd {FileDescriptor})";
-
-    /// <summary>The next descriptor to send (it stays queued until <see cref="DescriptorSent"/>).</summary>
-    internal int PeekDescriptorToSend() => _descriptorsToSend.Peek();
-
-    /// <summary>The kernel took the descriptor at the head of the queue.</summary>
-    internal void DescriptorSent() => _descriptorsToSend.Dequeue();
-
-    /// <summary>
-    /// Descriptors arrived (before the bytes they came with are handed to <c>DataReceived</c>): a
-    /// receiving protocol gets each; otherwise they are closed, as Twisted does.
-    /// </summary>
-    internal void DescriptorsReceived(ReadOnlySpan<int> descriptors, bool truncated)
-    {
-        if (truncated)
-        {
-            NetLog.TooManyDescriptorsReceived(_unixHost.Logger, this);
-        }
-        if (Protocol is not IFileDescriptorReceiver receiver)
-        {
-            NetLog.DescriptorsRefusedByProtocol(_unixHost.Logger, Protocol.GetType().FullName, this, descriptors.Length);
-            foreach (var fd in descriptors) Syscalls.Close(fd, out _);
-            return;
-        }
-        for (var i = 0; i < descriptors.Length; i++)
-        {
-            try
-            {
-                receiver.FileDescriptorReceived(descriptors[i]);
-            }
-            catch (Exception ex)
-            {
-                LogUserError(ex, "FileDescriptorReceived");
-            }
-        }
-    }
-
-    /// <summary>The socket is being closed: descriptors never sent are reported (Twisted's <c>FileDescriptorOverrun</c> case).</summary>
-    internal void SocketClosing()
-    {
-        if (_descriptorsToSend.Count == 0) return;
-        NetLog.DescriptorsNotSent(_unixHost.Logger, this, _descriptorsToSend.Count);
-        _descriptorsToSend.Clear();
-    }
 }

@@ -20,7 +20,7 @@ namespace Reactor.Net.Unix;
 internal sealed class UnixConnector : IConnector
 {
     private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(10);
-    private readonly UnixTransportHost _host;
+    private readonly ITransportHost _host;
     private readonly string _path;
     private readonly UnixDomainSocketEndPoint _destination;
     private readonly ClientFactory _factory;
@@ -33,7 +33,7 @@ internal sealed class UnixConnector : IConnector
     private bool _factoryStarted;
     private bool _connecting;
 
-    public UnixConnector(UnixTransportHost host, string path, ClientFactory factory, TimeSpan timeout, bool checkPid)
+    public UnixConnector(ITransportHost host, string path, ClientFactory factory, TimeSpan timeout, bool checkPid)
     {
         _host = host;
         _path = path;

@@ -22,13 +22,13 @@ internal sealed unsafe class UnixPort : AcceptingPort
 {
     // Enough for any sockaddr_un (110 bytes on Linux, 106 on the BSDs).
     private const int AddressCapacity = 128;
-    private readonly UnixTransportHost _host;
+    private readonly ITransportHost _host;
     private readonly UnixDomainSocketEndPoint _address;
     private readonly string? _file;
     private readonly UnixSocketLock? _lock;
     private readonly UnixEndPointCodec _peers = new();
 
-    private UnixPort(UnixTransportHost host, IProtocolFactory factory, int fd, UnixDomainSocketEndPoint address, string? file, UnixSocketLock? lockFile)
+    private UnixPort(ITransportHost host, IProtocolFactory factory, int fd, UnixDomainSocketEndPoint address, string? file, UnixSocketLock? lockFile)
         : base(host, host.Syscalls, factory, fd)
     {
         _host = host;
@@ -48,7 +48,7 @@ internal sealed unsafe class UnixPort : AcceptingPort
     /// listens, sets the file's mode, starts the factory and starts accepting.
     /// </summary>
     /// <exception cref="CannotListenError">A live server holds the lock, or the path could not be bound.</exception>
-    public static UnixPort Listen(UnixTransportHost host, string path, IProtocolFactory factory, int backlog, UnixFileMode mode, bool wantPid)
+    public static UnixPort Listen(ITransportHost host, string path, IProtocolFactory factory, int backlog, UnixFileMode mode, bool wantPid)
     {
         var endPoint = UnixPaths.ToEndPoint(path, nameof(path));
         var file = UnixPaths.FilePath(endPoint);
@@ -112,7 +112,7 @@ internal sealed unsafe class UnixPort : AcceptingPort
     /// adopted duplicate, see <see cref="IReactorSocket.AdoptStreamPort"/>). Its socket file was
     /// made elsewhere and is left in place when the port stops.
     /// </summary>
-    public static UnixPort Adopt(UnixTransportHost host, IProtocolFactory factory, int fd, UnixDomainSocketEndPoint address)
+    public static UnixPort Adopt(ITransportHost host, IProtocolFactory factory, int fd, UnixDomainSocketEndPoint address)
     {
         var port = new UnixPort(host, factory, fd, address, file: null, lockFile: null);
         port.StartAccepting();

@@ -14,13 +14,10 @@ internal sealed class ProducerMembrane : IPushProducer, IPullProducer
     private bool _pausedByTransport;
     private bool _pausedByTls;
 
-    private readonly TlsLayer _layer;
-
-    public ProducerMembrane(IProducer producer, bool streaming, TlsLayer layer)
+    public ProducerMembrane(IProducer producer, bool streaming)
     {
         Producer = producer;
         Streaming = streaming;
-        _layer = layer;
     }
 
     /// <summary>The application's producer.</summary>
@@ -42,15 +39,7 @@ internal sealed class ProducerMembrane : IPushProducer, IPullProducer
     {
         if (!Streaming)
         {
-            var depth = _layer.SuspendCallingDown();
-            try
-            {
-                ((IPullProducer)Producer).ResumeProducing();
-            }
-            finally
-            {
-                _layer.RestoreCallingDown(depth);
-            }
+            ((IPullProducer)Producer).ResumeProducing();
             return;
         }
         SetPause(ref _pausedByTransport, false);
@@ -62,18 +51,7 @@ internal sealed class ProducerMembrane : IPushProducer, IPullProducer
         if (Streaming) SetPause(ref _pausedByTls, held);
     }
 
-    public void StopProducing()
-    {
-        var depth = _layer.SuspendCallingDown();
-        try
-        {
-            Producer.StopProducing();
-        }
-        finally
-        {
-            _layer.RestoreCallingDown(depth);
-        }
-    }
+    public void StopProducing() => Producer.StopProducing();
 
     private void SetPause(ref bool flag, bool value)
     {
@@ -81,17 +59,10 @@ internal sealed class ProducerMembrane : IPushProducer, IPullProducer
         flag = value;
         var nowPaused = Paused;
         if (wasPaused == nowPaused) return;
+        // The producer is application code: its calls on the transport route through TLS by
+        // themselves (the layer only ever calls the transport's raw operations).
         var push = (IPushProducer)Producer;
-        // The producer is application code: its calls on the transport must go through TLS.
-        var depth = _layer.SuspendCallingDown();
-        try
-        {
-            if (nowPaused) push.PauseProducing();
-            else push.ResumeProducing();
-        }
-        finally
-        {
-            _layer.RestoreCallingDown(depth);
-        }
+        if (nowPaused) push.PauseProducing();
+        else push.ResumeProducing();
     }
 }

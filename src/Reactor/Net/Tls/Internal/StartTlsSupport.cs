@@ -1,35 +1,34 @@
 using Microsoft.Extensions.Logging;
-using Reactor.Core;
-using Reactor.Protocols;
+using Reactor.Net.Stream;
 using Reactor.Time;
 
 namespace Reactor.Net.Tls.Internal;
 
 /// <summary>
-/// What a stream transport needs to implement <see cref="IStartTls"/>. The transport:
-/// <list type="number">
-/// <item>calls <see cref="Create"/> with the protocol it delivers to;</item>
-/// <item>delivers received bytes and close events to the returned layer from then on;</item>
-/// <item>sends its public <see cref="IStreamTransport"/> calls (writes, closes, producers, pause)
-/// to the layer, except while <see cref="TlsLayer.IsCallingDown"/> — those are the layer's own
-/// calls, which the transport runs itself;</item>
-/// <item>calls <see cref="TlsLayer.MakeConnection"/> with itself, which starts the handshake.</item>
-/// </list>
-/// The application keeps its protocol object and its transport; only the bytes change.
+/// <see cref="IStartTls"/> for any stream transport that can carry a layer
+/// (<see cref="IStreamLayerHost"/>: TCP, UNIX, test transports): a <see cref="TlsLayer"/> goes between
+/// the transport and its protocol. The application keeps its protocol object and its transport; the
+/// transport's public members route to the layer from then on, and the layer writes through the
+/// transport's raw operations.
 /// </summary>
 internal static class StartTlsSupport
 {
-    /// <summary>Builds the layer that will sit between the transport and <paramref name="application"/>.</summary>
+    /// <summary>Starts TLS on <paramref name="transport"/> (the handshake begins at once).</summary>
     /// <exception cref="ArgumentException">Client options without a server name, or an unknown options type.</exception>
-    public static TlsLayer Create(IProtocol application, TlsOptions options, IReactorTime reactor, ILogger logger)
+    /// <exception cref="InvalidOperationException">TLS was already started, or the connection is closed or closing.</exception>
+    public static ITlsTransport Start(IStreamLayerHost transport, TlsOptions options, IReactorTime clock, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        transport.EnsureLayerCanAttach();
         var serverName = options switch
         {
             TlsClientOptions client => client.ResolveServerName(null),
             TlsServerOptions => null,
             _ => throw new ArgumentException($"StartTls takes TlsServerOptions or TlsClientOptions, not {options.GetType().Name}.", nameof(options)),
         };
-        return new TlsLayer(application, options, serverName, reactor, logger, connectApplication: false);
+        var layer = new TlsLayer(transport.Protocol, options, serverName, clock, logger, connectApplication: false);
+        transport.AttachLayer(layer);
+        layer.MakeConnection(transport);
+        return layer;
     }
 }

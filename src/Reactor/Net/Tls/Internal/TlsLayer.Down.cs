@@ -1,137 +1,65 @@
+using Reactor.Net.Stream;
 using Reactor.Protocols;
 
 namespace Reactor.Net.Tls.Internal;
 
 /// <summary>
 /// Calls into the transport underneath. After STARTTLS that transport is also the one the
-/// application holds, and it sends the application's calls up to this layer; while this layer
-/// calls down it must not, so each call down is marked (<see cref="IsCallingDown"/>).
+/// application holds, and its public members route to this layer; so this layer uses the
+/// transport's raw operations (<see cref="IStreamLayerHost"/>), which never route. Under
+/// ListenSsl/ConnectSsl (this layer is an ordinary protocol) or a transport that carries no layer,
+/// the public members are the transport's own.
 /// </summary>
-internal sealed partial class TlsLayer
+internal sealed partial class TlsLayer : IStreamLayer
 {
-    private int _callingDown;
-
-    /// <summary>
-    /// True while this layer is calling the transport underneath: a transport that redirects its
-    /// own public members to this layer after STARTTLS runs them itself instead.
-    /// </summary>
-    internal bool IsCallingDown => _callingDown > 0;
-
-    /// <summary>
-    /// Clears <see cref="IsCallingDown"/> while the transport calls back up into application code
-    /// (a producer paused from inside a write), so the application's calls go through TLS.
-    /// </summary>
-    internal int SuspendCallingDown()
-    {
-        var depth = _callingDown;
-        _callingDown = 0;
-        return depth;
-    }
-
-    /// <summary>Restores what <see cref="SuspendCallingDown"/> cleared.</summary>
-    internal void RestoreCallingDown(int depth) => _callingDown = depth;
+    // The transport underneath when it can carry this layer; null: call its public members.
+    private IStreamLayerHost? _host;
 
     private void DownWrite(ReadOnlySpan<byte> data)
     {
-        _callingDown++;
-        try
-        {
-            _underlying!.Write(data);
-        }
-        finally
-        {
-            _callingDown--;
-        }
+        if (_host is { } host) host.RawWrite(data);
+        else _underlying!.Write(data);
     }
 
     private void DownLoseConnection()
     {
-        _callingDown++;
-        try
-        {
-            _underlying!.LoseConnection();
-        }
-        finally
-        {
-            _callingDown--;
-        }
+        if (_host is { } host) host.RawLoseConnection();
+        else _underlying!.LoseConnection();
     }
 
     private void DownLoseWriteConnection()
     {
-        _callingDown++;
-        try
-        {
-            _underlying!.LoseWriteConnection();
-        }
-        finally
-        {
-            _callingDown--;
-        }
+        if (_host is { } host) host.RawLoseWriteConnection();
+        else _underlying!.LoseWriteConnection();
     }
 
     private void DownAbortConnection()
     {
-        _callingDown++;
-        try
-        {
-            _underlying!.AbortConnection();
-        }
-        finally
-        {
-            _callingDown--;
-        }
+        if (_host is { } host) host.RawAbortConnection();
+        else _underlying!.AbortConnection();
     }
 
     private void DownPauseProducing()
     {
-        _callingDown++;
-        try
-        {
-            _underlying!.PauseProducing();
-        }
-        finally
-        {
-            _callingDown--;
-        }
+        if (_host is { } host) host.RawPauseProducing();
+        else _underlying!.PauseProducing();
     }
 
     private void DownResumeProducing()
     {
-        _callingDown++;
-        try
-        {
-            _underlying!.ResumeProducing();
-        }
-        finally
-        {
-            _callingDown--;
-        }
+        if (_host is { } host) host.RawResumeProducing();
+        else _underlying!.ResumeProducing();
     }
 
     private void DownRegisterProducer(IProducer producer, bool streaming)
     {
-        _callingDown++;
-        try
-        {
-            _underlying!.RegisterProducer(producer, streaming);
-        }
-        finally
-        {
-            _callingDown--;
-        }
+        if (_host is { } host) host.RawRegisterProducer(producer, streaming);
+        else _underlying!.RegisterProducer(producer, streaming);
     }
 
     private void DownUnregisterProducer()
     {
-        _callingDown++;
-        try
-        {
-            _underlying!.UnregisterProducer();
-        }
-        finally
-        {
-            _callingDown--;
-        }
+        if (_host is { } host) host.RawUnregisterProducer();
+        else _underlying!.UnregisterProducer();
     }
 }

@@ -17,7 +17,7 @@ internal sealed partial class TlsLayer
     public Deferred<IStreamTransport> StopTls()
     {
         ReactorThreadGuard.Check(_clock, nameof(StopTls));
-        if (_connectApplication || _underlying is not ITlsDetachable)
+        if (_connectApplication || _host is null)
         {
             throw new NotSupportedException(
                 "StopTls returns to plaintext on a connection upgraded with IStartTls.StartTls; a connection made with ListenSsl/ConnectSsl has no plaintext transport under its protocol.");
@@ -63,8 +63,8 @@ internal sealed partial class TlsLayer
         _readsFinished = true;
         _lost = true; // this layer is done: nothing more goes through it
         ReleaseResources();
-        var transport = (ITlsDetachable)underlying;
-        transport.DetachTls(this, _applicationPaused);
+        var transport = _host!;
+        transport.DetachLayer(this, _app, _applicationPaused);
         unwrap.Callback(underlying);
         // After the callback, so the application knows it is in plaintext before the bytes arrive.
         if (plaintext.Length > 0) transport.DeliverPlaintext(plaintext);

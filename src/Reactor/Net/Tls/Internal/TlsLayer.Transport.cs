@@ -101,7 +101,7 @@ internal sealed partial class TlsLayer : ITlsTransport, IWriteBuffer
             producer.StopProducing();
             return;
         }
-        var membrane = new ProducerMembrane(producer, streaming, this);
+        var membrane = new ProducerMembrane(producer, streaming);
         _producer = membrane;
         DownRegisterProducer(membrane, streaming);
         if (!_held.IsEmpty) membrane.SetHeldByTls(true);

@@ -128,6 +128,7 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
         if (_underlying is not null) throw new InvalidOperationException("The TLS layer is already connected.");
         _underlying = transport as IStreamTransport
             ?? throw new ArgumentException($"TLS needs a stream transport (IStreamTransport); got {transport.GetType().Name}.", nameof(transport));
+        _host = transport as Stream.IStreamLayerHost;
         using var scope = LoopContextScope.Enter();
         if (_connectApplication) _app.MakeConnection(this);
         // ConnectionMade may already have closed the connection; a handshake is only worth

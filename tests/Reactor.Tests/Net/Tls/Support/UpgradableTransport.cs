@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Errors;
+using Reactor.Net.Stream;
 using Reactor.Net.Tls.Internal;
 using Reactor.Net.Tls;
 using Reactor.Protocols;
@@ -16,17 +17,19 @@ namespace Reactor.Tests.Net.Tls.Support;
 /// An in-memory plain transport with STARTTLS, built the way a socket transport implements
 /// <see cref="IStartTls"/> with <see cref="StartTlsSupport"/>: it sits on a
 /// <see cref="FakeTransport"/>, delivers to the application until the upgrade and to the TLS
-/// layer after it, and sends the application's calls through the layer from then on. It also
-/// records the raw bytes it received, to show what crossed the wire.
+/// layer after it, routes the application's calls through the layer from then on, and gives the
+/// layer raw operations that go straight to the wire. It also records the raw bytes it received,
+/// to show what crossed the wire.
 /// </summary>
-internal sealed class UpgradableTransport : IProtocol, IHalfCloseableProtocol, IStreamTransport, IStartTls
+internal sealed class UpgradableTransport : IProtocol, IHalfCloseableProtocol, IStreamLayerHost, IStartTls
 {
     private readonly IProtocol _application;
     private readonly IReactorTime _clock;
     private readonly MemoryStream _wire = new();
     private FakeTransport _raw = null!;
     private IProtocol _receiver;
-    private TlsLayer? _tls;
+    private IStreamLayer? _layer;
+    private bool _tlsStarted;
 
     public UpgradableTransport(IProtocol application, IReactorTime clock)
     {
@@ -37,17 +40,32 @@ internal sealed class UpgradableTransport : IProtocol, IHalfCloseableProtocol, I
 
     public byte[] WireBytesReceived => _wire.ToArray();
 
-    private TlsLayer? Up => _tls is { IsCallingDown: false } layer ? layer : null;
+    public IProtocol Protocol => _receiver;
 
-    public ITlsTransport StartTls(TlsOptions options)
+    public ITlsTransport StartTls(TlsOptions options) => StartTlsSupport.Start(this, options, _clock, NullLogger.Instance);
+
+    public void EnsureLayerCanAttach()
     {
-        if (_tls is not null) throw new InvalidOperationException("TLS was already started on this connection.");
-        var layer = StartTlsSupport.Create(_receiver, options, _clock, NullLogger.Instance);
-        _tls = layer;
-        _receiver = layer;
-        layer.MakeConnection(this);
-        return layer;
+        if (_tlsStarted) throw new InvalidOperationException("TLS was already started on this connection.");
     }
+
+    public void AttachLayer(IStreamLayer layer)
+    {
+        EnsureLayerCanAttach();
+        _tlsStarted = true;
+        _layer = layer;
+        _receiver = layer;
+    }
+
+    public void DetachLayer(IStreamLayer layer, IProtocol application, bool applicationPaused)
+    {
+        if (!ReferenceEquals(_layer, layer)) return;
+        _layer = null;
+        _receiver = application;
+        if (!applicationPaused) _raw.ResumeProducing();
+    }
+
+    public void DeliverPlaintext(ReadOnlySpan<byte> plaintext) => _receiver.DataReceived(plaintext);
 
     // The protocol face, driven by the pump.
     public void MakeConnection(ITransport transport)
@@ -72,64 +90,81 @@ internal sealed class UpgradableTransport : IProtocol, IHalfCloseableProtocol, I
 
     public void WriteConnectionLost() => (_receiver as IHalfCloseableProtocol)?.WriteConnectionLost();
 
-    // The transport face, redirected through TLS after the upgrade.
-    public bool Disconnecting => Up?.Disconnecting ?? _raw.Disconnecting;
+    // The transport face: routed through TLS after the upgrade.
+    public bool Disconnecting => _layer?.Disconnecting ?? _raw.Disconnecting;
 
     public void Write(ReadOnlySpan<byte> data)
     {
-        if (Up is { } tls) tls.Write(data);
+        if (_layer is { } tls) tls.Write(data);
         else _raw.Write(data);
     }
 
     public void WriteSequence(ReadOnlySequence<byte> data)
     {
-        if (Up is { } tls) tls.WriteSequence(data);
+        if (_layer is { } tls) tls.WriteSequence(data);
         else _raw.WriteSequence(data);
     }
 
     public void LoseConnection()
     {
-        if (Up is { } tls) tls.LoseConnection();
+        if (_layer is { } tls) tls.LoseConnection();
         else _raw.LoseConnection();
     }
 
     public void LoseWriteConnection()
     {
-        if (Up is { } tls) tls.LoseWriteConnection();
+        if (_layer is { } tls) tls.LoseWriteConnection();
         else _raw.LoseWriteConnection();
     }
 
     public void AbortConnection()
     {
-        if (Up is { } tls) tls.AbortConnection();
+        if (_layer is { } tls) tls.AbortConnection();
         else _raw.AbortConnection();
     }
 
     public void RegisterProducer(IProducer producer, bool streaming)
     {
-        if (Up is { } tls) tls.RegisterProducer(producer, streaming);
+        if (_layer is { } tls) tls.RegisterProducer(producer, streaming);
         else _raw.RegisterProducer(producer, streaming);
     }
 
     public void UnregisterProducer()
     {
-        if (Up is { } tls) tls.UnregisterProducer();
+        if (_layer is { } tls) tls.UnregisterProducer();
         else _raw.UnregisterProducer();
     }
 
     public void PauseProducing()
     {
-        if (Up is { } tls) tls.PauseProducing();
+        if (_layer is { } tls) tls.PauseProducing();
         else _raw.PauseProducing();
     }
 
     public void ResumeProducing()
     {
-        if (Up is { } tls) tls.ResumeProducing();
+        if (_layer is { } tls) tls.ResumeProducing();
         else _raw.ResumeProducing();
     }
 
     public void StopProducing() => LoseConnection();
+
+    // The layer's way down: the wire itself, never routed.
+    public void RawWrite(ReadOnlySpan<byte> data) => _raw.Write(data);
+
+    public void RawLoseConnection() => _raw.LoseConnection();
+
+    public void RawLoseWriteConnection() => _raw.LoseWriteConnection();
+
+    public void RawAbortConnection() => _raw.AbortConnection();
+
+    public void RawPauseProducing() => _raw.PauseProducing();
+
+    public void RawResumeProducing() => _raw.ResumeProducing();
+
+    public void RawRegisterProducer(IProducer producer, bool streaming) => _raw.RegisterProducer(producer, streaming);
+
+    public void RawUnregisterProducer() => _raw.UnregisterProducer();
 
     public EndPoint GetPeer() => _raw.GetPeer();
 
