@@ -15,7 +15,8 @@
 #   -d SECONDS  measured seconds per cell (default 2)
 #   -w SECONDS  warm-up seconds per cell, not measured (default 3: the .NET servers finish tiered JIT)
 #   -l LIST     workloads (default "a b c d e p j"; see the workload_* functions; p and j are HTTP)
-#   -p LIST     peers (default "reactor c-epoll kestrel"; see the peer_* and http_peer_* functions)
+#   -p LIST     peers (default "reactor c-epoll kestrel"; see the peer_* and http_peer_* functions;
+#               reactor-io_uring = the Echo example with --selector io_uring)
 # Output: benchmarks/results/<stamp>/{results.tsv,raw.txt,table.md,chart.png,env.txt}; with -u the
 # table and chart are also copied to benchmarks/compare-table.md and benchmarks/compare-chart.png,
 # which the README shows.
@@ -84,12 +85,15 @@ build_all() {
   if ((METRICS)); then publish "$build/telemetry" "$root/examples/TelemetryEcho/TelemetryEcho.csproj"; return 0; fi
   [[ -n $LOOPS ]] && return 0 # the --loops section runs Reactor only
   gcc -O2 -Wall -Wextra -o "$build/c-epoll" "$here/peers/c-epoll/echo_server.c"
-  publish "$build/kestrel" "$here/peers/kestrel/KestrelEcho.csproj"
+  # Kestrel takes the longest to publish: only when it is one of the peers.
+  if [[ " $PEERS " == *" kestrel "* ]]; then publish "$build/kestrel" "$here/peers/kestrel/KestrelEcho.csproj"; fi
   if http_wanted; then http_build; fi
 }
 
 # ---- peers: each execs its server in the foreground on port $1, first stdout line = its address -----
 peer_reactor() { exec "$build/reactor/Echo" --port "$1"; }
+# The same Echo on the io_uring backend (falls back to epoll with one line on stderr where io_uring is refused).
+peer_reactor-io_uring() { exec "$build/reactor/Echo" --port "$1" --selector io_uring; }
 peer_c-epoll() { exec "$build/c-epoll" "$1"; }
 peer_kestrel() { exec "$build/kestrel/KestrelEcho" "$1"; }
 

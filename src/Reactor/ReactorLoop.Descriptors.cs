@@ -321,8 +321,8 @@ public sealed partial class ReactorLoop
     private void DisconnectAll()
     {
         var all = RemoveAll();
-        if (all.Count == 0) return;
         var failure = Failure.FromReactor(new ConnectionLost());
         foreach (var descriptor in all) NotifyLost(descriptor, failure);
+        DisconnectDriven(failure);
     }
 }

@@ -37,6 +37,34 @@ internal static class IoUringAbi
     public const byte OpNop = 0;
     public const byte OpPollAdd = 6;
     public const byte OpPollRemove = 7;
+    public const byte OpAccept = 13;
+    public const byte OpAsyncCancel = 14;
+    public const byte OpRecv = 27;
+    public const byte OpSend = 26;
+    public const byte OpSendMsg = 9;
+
+    // send flags: MSG_NOSIGNAL (a reset peer gives EPIPE, not SIGPIPE).
+    public const uint MsgNoSignal = 0x4000;
+
+    // io_uring_sqe.flags: IOSQE_BUFFER_SELECT (bit 5) = take the buffer from the group in buf_group.
+    public const byte SqeBufferSelect = 1 << 5;
+
+    // io_uring_sqe.ioprio for ACCEPT and RECV: keep the request armed, one completion per result.
+    public const ushort AcceptMultishot = 1 << 0;
+    public const ushort RecvMultishot = 1 << 1;
+
+    // io_uring_cqe.flags.
+    public const uint CqeBuffer = 1u << 0;   // IORING_CQE_F_BUFFER: the buffer id is in flags >> 16
+    public const uint CqeMore = 1u << 1;     // IORING_CQE_F_MORE: the multishot request stays armed
+    public const int CqeBufferShift = 16;
+
+    // io_uring_register opcodes.
+    public const uint RegisterPbufRing = 22;
+    public const uint UnregisterPbufRing = 23;
+
+    // Linux errno values of completions (Errno's ENOBUFS etc. are per-OS; io_uring is Linux only).
+    public const int ENoBufs = 105;
+    public const int ECanceled = 125;
 
     // poll(2) bits as io_uring's poll32_events carries them.
     public const uint PollIn = 0x001;
@@ -122,6 +150,40 @@ internal struct IoUringGetEventsArg
     public uint SigMaskSize;
     public uint MinWaitMicroseconds;
     public ulong Timespec; // address of a KernelTimespec, 0 = no timeout
+}
+
+/// <summary>struct io_uring_buf (16 bytes): one entry of a provided-buffer ring. Entry 0's <c>Resv</c> is the ring's tail.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct IoUringBuf
+{
+    public ulong Addr;
+    public uint Len;
+    public ushort Bid;
+    public ushort Resv;
+}
+
+/// <summary>struct io_uring_buf_reg (40 bytes): the argument of IORING_REGISTER_PBUF_RING.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct IoUringBufReg
+{
+    public ulong RingAddr;
+    public uint RingEntries;
+    public ushort Bgid;
+    public ushort Flags;
+    public fixed ulong Resv[3];
+}
+
+/// <summary>struct msghdr on 64-bit Linux (56 bytes): a gathered SENDMSG's iovec, no address, no control data.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct MsgHdr
+{
+    public void* Name;
+    public uint NameLength;
+    public IoVec* Iov;
+    public nuint IovLength;
+    public void* Control;
+    public nuint ControlLength;
+    public int Flags;
 }
 
 /// <summary>struct __kernel_timespec (16 bytes).</summary>

@@ -115,6 +115,9 @@ internal sealed unsafe class IoUringRing : IDisposable
         return new IoUringRing(sys, fd, p, ring, ringSize, sqes, sqesSize) { Features = p.Features };
     }
 
+    /// <summary>io_uring_register(2) on this ring: 0 or -errno.</summary>
+    public int Register(uint opcode, void* argument, uint count) => _sys.Register(_fd, opcode, argument, count);
+
     /// <summary>SQEs filled but not yet taken by the kernel.</summary>
     public uint Unsubmitted => _sqTailLocal - Volatile.Read(ref *_sqHead);
 

@@ -16,6 +16,9 @@ internal unsafe interface IIoUringSyscalls
     /// <summary>io_uring_enter(2): SQEs consumed, or -errno.</summary>
     int Enter(int ringFd, uint toSubmit, uint minComplete, uint flags, void* argument, nuint argumentSize);
 
+    /// <summary>io_uring_register(2): 0 (or a count), or -errno.</summary>
+    int Register(int ringFd, uint opcode, void* argument, uint count);
+
     /// <summary>mmap(2) of one of the ring's regions: the address, or null with <paramref name="errno"/>.</summary>
     void* Map(int ringFd, nuint length, long offset, out Errno errno);
 
@@ -36,6 +39,10 @@ internal sealed unsafe partial class LibcIoUringSyscalls : IIoUringSyscalls
     /// <inheritdoc/>
     public int Enter(int ringFd, uint toSubmit, uint minComplete, uint flags, void* argument, nuint argumentSize) =>
         Raw(Syscall(IoUringAbi.SysEnter, ringFd, (nint)toSubmit, (nint)minComplete, (nint)flags, (nint)argument, (nint)argumentSize));
+
+    /// <inheritdoc/>
+    public int Register(int ringFd, uint opcode, void* argument, uint count) =>
+        Raw(Syscall(IoUringAbi.SysRegister, ringFd, (nint)opcode, (nint)argument, (nint)count, 0, 0));
 
     /// <inheritdoc/>
     public void* Map(int ringFd, nuint length, long offset, out Errno errno)

@@ -1,5 +1,6 @@
 using Reactor.Native;
 using Reactor.Selectors.Internal;
+using Reactor.Selectors.IoUring;
 using static Reactor.Native.IoUringAbi;
 
 namespace Reactor.Selectors;
@@ -28,11 +29,14 @@ internal sealed unsafe class IoUringSelector : ISelector
     private const ulong KindPoll = 0;
     private const ulong KindIgnore = 1UL << 62;
     private const ulong KindWake = 2UL << 62;
+    private const ulong KindCompletion = CompletionKey.Kind; // a claimed descriptor's RECV/ACCEPT (CompletionStreams)
     private const ulong KindMask = 3UL << 62;
     private const uint GenerationMask = (1u << 30) - 1;
 
     private readonly IoUringRing _ring;
     private readonly WakeSignal _wake;
+    private readonly ISyscalls _syscalls;
+    private CompletionStreams? _streams;
     private Entry[] _entries = new Entry[64];
     private int[] _toArm = new int[64];
     private int _toArmCount;
@@ -49,11 +53,34 @@ internal sealed unsafe class IoUringSelector : ISelector
         public long Token;
     }
 
-    private IoUringSelector(IoUringRing ring, WakeSignal wake)
+    private IoUringSelector(IoUringRing ring, WakeSignal wake, ISyscalls syscalls)
     {
         _ring = ring;
         _wake = wake;
+        _syscalls = syscalls;
     }
+
+    /// <summary>
+    /// The completion side: descriptors claimed there are read by multishot RECV / ACCEPT instead of
+    /// being polled for reading (writability is still polled). Created at first use.
+    /// </summary>
+    internal CompletionStreams Completions
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _streams ??= new CompletionStreams(_ring, _syscalls);
+        }
+    }
+
+    /// <summary>Replaces the completion side's buffer ring dimensions (tests: a small ring to exhaust). Before any claim.</summary>
+    internal void UseCompletionBuffers(int count, int size)
+    {
+        if (_streams is not null) throw new InvalidOperationException("The completion side is already in use.");
+        _streams = new CompletionStreams(_ring, _syscalls, count, size);
+    }
+
+    private bool Claimed(int fd) => _streams is not null && _streams.IsClaimed(fd);
 
     /// <summary>Creates the backend, or returns null with <paramref name="whyNot"/> when io_uring is unusable here.</summary>
     public static IoUringSelector? TryCreate(out string? whyNot) => TryCreateWith(LibcIoUringSyscalls.Instance, LibcSyscalls.Instance, out whyNot);
@@ -69,7 +96,7 @@ internal sealed unsafe class IoUringSelector : ISelector
         if (ring is null) return null;
         try
         {
-            return new IoUringSelector(ring, WakeSignal.Create(syscalls));
+            return new IoUringSelector(ring, WakeSignal.Create(syscalls), syscalls);
         }
         catch (IOException ex)
         {
@@ -99,6 +126,7 @@ internal sealed unsafe class IoUringSelector : ISelector
         if (e.Registered) throw new InvalidOperationException($"Descriptor {fd} is already registered with this selector.");
         uint generation = e.Generation;
         e = new Entry { Registered = true, Interest = interest, Token = token, Generation = (generation + 1) & GenerationMask };
+        if (Claimed(fd)) _streams!.SetWanted(fd, (interest & Interest.Read) != 0, token);
         QueueArm(fd, ref e);
     }
 
@@ -109,6 +137,7 @@ internal sealed unsafe class IoUringSelector : ISelector
         RegistrationTable.ValidateInterest(interest);
         ref Entry e = ref Existing(fd);
         e.Token = token;
+        if (Claimed(fd)) _streams!.SetWanted(fd, (interest & Interest.Read) != 0, token);
         if (e.Interest == interest) return;
         e.Interest = interest;
         Disarm(fd, ref e);
@@ -121,6 +150,7 @@ internal sealed unsafe class IoUringSelector : ISelector
         ThrowIfDisposed();
         if ((uint)fd >= (uint)_entries.Length || !_entries[fd].Registered) return;
         ref Entry e = ref _entries[fd];
+        if (Claimed(fd)) _streams!.SetWanted(fd, false, e.Token);
         Disarm(fd, ref e);
         e.Registered = false;
         e.ArmQueued = false; // a stale entry in _toArm is skipped
@@ -131,9 +161,10 @@ internal sealed unsafe class IoUringSelector : ISelector
     {
         ThrowIfDisposed();
         if (events.IsEmpty) throw new ArgumentException("The span must have room for at least one event.", nameof(events));
+        _streams?.Prepare();
         ArmQueued();
 
-        if (!_ring.HasCompletion)
+        if (!_ring.HasCompletion && !(_streams is not null && _streams.AnyReady()))
         {
             KernelTimespec ts;
             KernelTimespec* deadline = null;
@@ -150,7 +181,7 @@ internal sealed unsafe class IoUringSelector : ISelector
         }
         else if (_ring.Unsubmitted > 0)
         {
-            // Completions are already waiting: submit the arming without waiting.
+            // Completions (or held results) are already waiting: submit the arming without waiting.
             int result = _ring.Enter(0, null);
             if (result < 0) throw new Errno(-result).ToIOException("io_uring_enter");
         }
@@ -161,6 +192,7 @@ internal sealed unsafe class IoUringSelector : ISelector
             ref IoUringCqe cqe = ref _ring.PeekCompletion();
             ulong data = cqe.UserData;
             int res = cqe.Res;
+            uint flags = cqe.Flags;
             _ring.Advance();
             switch (data & KindMask)
             {
@@ -171,9 +203,12 @@ internal sealed unsafe class IoUringSelector : ISelector
                     _wakeArmed = false;
                     _wake.Consume();
                     break;
+                case KindCompletion:
+                    _streams!.OnCompletion(data, res, flags);
+                    break;
             }
         }
-        return count;
+        return _streams is null ? count : _streams.Report(events, count);
     }
 
     /// <inheritdoc/>
@@ -187,6 +222,7 @@ internal sealed unsafe class IoUringSelector : ISelector
     {
         if (_disposed) return;
         _disposed = true;
+        _streams?.Dispose();
         _ring.Dispose();
         _wake.Dispose();
     }
@@ -214,7 +250,7 @@ internal sealed unsafe class IoUringSelector : ISelector
             mask = (uint)res;
         }
         SelectorEvents mapped = Readiness.Map(
-            e.Interest,
+            Polled(fd, e.Interest),
             readable: (mask & PollIn) != 0,
             writable: (mask & PollOut) != 0,
             readHangUp: (mask & PollRdHup) != 0,
@@ -243,10 +279,13 @@ internal sealed unsafe class IoUringSelector : ISelector
             if (!e.ArmQueued) continue;
             e.ArmQueued = false;
             if (!e.Registered) continue;
+            var interest = Polled(fd, e.Interest);
+            // A claimed descriptor that only reads has nothing to poll: its multishot RECV reports.
+            if (interest == Interest.None && Claimed(fd)) continue;
             var sqe = _ring.NextSqe();
             sqe->Opcode = OpPollAdd;
             sqe->Fd = fd;
-            sqe->OpFlags = PollMask(e.Interest);
+            sqe->OpFlags = PollMask(interest);
             sqe->UserData = KindPoll | ((ulong)e.Generation << 32) | (uint)fd;
             e.Armed = true;
         }
@@ -276,6 +315,9 @@ internal sealed unsafe class IoUringSelector : ISelector
         }
         e.Generation = (e.Generation + 1) & GenerationMask;
     }
+
+    /// <summary>What is polled for: a claimed descriptor's reading is done by completions.</summary>
+    private Interest Polled(int fd, Interest interest) => Claimed(fd) ? interest & ~Interest.Read : interest;
 
     private static uint PollMask(Interest interest)
     {

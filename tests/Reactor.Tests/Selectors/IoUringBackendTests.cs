@@ -23,6 +23,9 @@ public sealed class IoUringBackendTests
         Assert.That(Unsafe.SizeOf<IoUringCqe>(), Is.EqualTo(16));
         Assert.That(Unsafe.SizeOf<IoUringGetEventsArg>(), Is.EqualTo(24));
         Assert.That(Unsafe.SizeOf<KernelTimespec>(), Is.EqualTo(16));
+        Assert.That(Unsafe.SizeOf<IoUringBuf>(), Is.EqualTo(16));
+        Assert.That(Unsafe.SizeOf<IoUringBufReg>(), Is.EqualTo(40));
+        Assert.That(Unsafe.SizeOf<MsgHdr>(), Is.EqualTo(56));
     }
 
     [TestCase("io_uring")]
@@ -98,6 +101,7 @@ public sealed class IoUringBackendTests
         public int Enter(int ringFd, uint toSubmit, uint minComplete, uint flags, void* argument, nuint argumentSize) => throw new InvalidOperationException("no ring");
         public void* Map(int ringFd, nuint length, long offset, out Errno errno) => throw new InvalidOperationException("no ring");
         public void Unmap(void* address, nuint length) => throw new InvalidOperationException("no ring");
+        public int Register(int ringFd, uint opcode, void* argument, uint count) => throw new InvalidOperationException("no ring");
     }
 
     /// <summary>An old kernel: setup works (a real descriptor, closed by the backend) but reports no features.</summary>
@@ -112,5 +116,6 @@ public sealed class IoUringBackendTests
         public int Enter(int ringFd, uint toSubmit, uint minComplete, uint flags, void* argument, nuint argumentSize) => throw new InvalidOperationException("no ring");
         public void* Map(int ringFd, nuint length, long offset, out Errno errno) => throw new InvalidOperationException("no ring");
         public void Unmap(void* address, nuint length) => throw new InvalidOperationException("no ring");
+        public int Register(int ringFd, uint opcode, void* argument, uint count) => throw new InvalidOperationException("no ring");
     }
 }

@@ -171,6 +171,9 @@ internal abstract partial class StreamTransport
                 WatchStuckClose();
             }
             StartWriting();
+            // A producer resumed above may have written after the send was submitted (or after the output
+            // drained): a completion driver has no writability to wake it, so submit now (no-op while one is in flight).
+            if (_driver is not null) SubmitSend(_driver);
             return null;
         }
         StopWriting();

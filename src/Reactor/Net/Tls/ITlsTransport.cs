@@ -40,9 +40,15 @@ public interface ITlsTransport : IStreamTransport
     /// protocol that is not an <c>IHalfCloseableProtocol</c> (a half-closeable one hears
     /// <c>ReadConnectionLost</c> and may still call StopTls). Between the call and the Deferred,
     /// writes throw <see cref="InvalidOperationException"/>.
+    /// <para>
+    /// It works on connections upgraded with <see cref="IStartTls.StartTls"/> and on those that
+    /// began as TLS (ListenSsl, ConnectSsl). On the latter the TLS transport the protocol holds
+    /// stays its transport and relays plaintext to the socket; what the handshake settled
+    /// (<see cref="ProtocolVersion"/>, <see cref="GetPeerCertificate"/>) stays readable.
+    /// </para>
     /// </remarks>
     /// <returns>A Deferred firing with the plaintext transport (the one the protocol already holds), or failing if the connection ends first.</returns>
-    /// <exception cref="NotSupportedException">The connection was made with TLS from the start (ListenSsl, ConnectSsl): only one upgraded with <see cref="IStartTls.StartTls"/> has a plaintext transport to return to.</exception>
+    /// <exception cref="NotSupportedException">A STARTTLS layer over a transport that cannot take its protocol back (not one of this library's stream transports).</exception>
     /// <exception cref="InvalidOperationException">The handshake is not complete, StopTls was already called, the connection is closing, or a producer is registered.</exception>
     Defer.Deferred<IStreamTransport> StopTls();
 }

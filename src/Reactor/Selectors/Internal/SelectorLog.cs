@@ -7,4 +7,7 @@ internal static partial class SelectorLog
 {
     [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "io_uring is not available ({Reason}); using epoll instead")]
     internal static partial void IoUringUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 51, Level = LogLevel.Warning, Message = "io_uring provided-buffer ring refused ({Reason}); TCP connections read on readiness instead of completions")]
+    internal static partial void IoUringBufferRingRefused(ILogger logger, string reason);
 }

@@ -11,7 +11,7 @@ using static Reactor.Testing.DeferredAssert;
 namespace Reactor.Tests.Net.Tls;
 
 /// <summary>
-/// Issue 19.11: StopTls, Python's SSLSocket.unwrap() (CPython's test_ssl ThreadedTests.test_starttls
+/// StopTls, Python's SSLSocket.unwrap() (CPython's test_ssl ThreadedTests.test_starttls
 /// does STARTTLS, then ENDTLS with unwrap, then plaintext; Twisted has no equivalent). Over real
 /// loopback TCP: plaintext, STARTTLS, an encrypted exchange, close_notify both ways, plaintext again.
 /// </summary>
@@ -150,15 +150,86 @@ public sealed class TlsStopTlsTests
         Assert.That(_logger.Errors, Is.Empty);
     }
 
-    [Test]
-    public void AConnectionThatBeganAsTlsCannotReturnToPlaintext()
+    /// <summary>A connection that began as TLS: the server asks for plaintext with a CCC line, both unwrap.</summary>
+    private sealed class BornTls : Phased
     {
-        TlsRecorder? server = null;
-        var port = _reactor.ListenSsl(0, Factory.ForProtocol(() => server = new TlsRecorder()), TlsPair.ServerOptions(), @interface: "127.0.0.1");
-        var client = new TlsRecorder();
+        private readonly bool _isServer;
+        private int _step;
+
+        public BornTls(bool isServer) => _isServer = isServer;
+
+        public override void HandshakeCompleted()
+        {
+            Tls = (ITlsTransport)Transport;
+            if (!_isServer) Transport.Write("CCC\n"u8);
+        }
+
+        protected override void OnText()
+        {
+            if (_isServer && _step == 0 && Text.ToString() == "CCC\n")
+            {
+                _step = 1;
+                Transport.Write("OK\n"u8); // encrypted, before our close_notify
+                Unwrap("plain from server\n");
+            }
+            else if (!_isServer && _step == 0 && Text.ToString() == "OK\n")
+            {
+                _step = 1;
+                Unwrap("plain from client\n");
+            }
+        }
+    }
+
+    [Test]
+    public void AConnectionThatBeganAsTlsReturnsToPlaintextAndKeepsItsTransport()
+    {
+        BornTls? server = null;
+        var port = _reactor.ListenSsl(0, Factory.ForProtocol(() => server = new BornTls(isServer: true)), TlsPair.ServerOptions(), @interface: "127.0.0.1");
+        var client = new BornTls(isServer: false);
         _reactor.ConnectSsl("localhost", NetTesting.PortOf(port), new RecordingClientFactory(() => client), TlsPair.ClientOptions());
-        _reactor.RunUntil(() => client.HandshakeDone && server is { HandshakeDone: true }, "the handshake");
-        Assert.Throws<NotSupportedException>(() => client.Tls.StopTls());
+
+        _reactor.RunUntil(() => server is { Unwrapped: true } && client.Unwrapped
+            && client.PlainAfter.ToString() == "plain from server\n" && server.PlainAfter.ToString() == "plain from client\n",
+            "the plaintext both ways after StopTls");
+        Assert.Multiple(() =>
+        {
+            Assert.That(server!.Text.ToString(), Is.EqualTo("CCC\n"));
+            Assert.That(client.Text.ToString(), Is.EqualTo("OK\n"));
+            Assert.That(client.WriteDuringUnwrap, Is.InstanceOf<InvalidOperationException>(), "a write between StopTls and its Deferred is refused");
+            Assert.That(client.Tls!.ProtocolVersion, Is.Not.Null, "what the handshake settled stays readable");
+        });
+
+        // Plaintext keeps flowing through the transport the protocols hold; half-close and close
+        // go to the socket.
+        client.Transport.Write("more\n"u8);
+        server!.Transport.Write("and more\n"u8);
+        _reactor.RunUntil(() => server.PlainAfter.ToString() == "plain from client\nmore\n" && client.PlainAfter.ToString() == "plain from server\nand more\n", "later plain writes");
+        client.Transport.LoseConnection();
+        _reactor.RunUntil(() => client.LostReason is not null && server.LostReason is not null, "both sides closed");
+        Assert.Multiple(() =>
+        {
+            Assert.That(server.LostReason!.Value, Is.TypeOf<ConnectionDone>(), "a plain close is a clean close");
+            Assert.That(client.LostReason!.Value, Is.TypeOf<ConnectionDone>());
+            Assert.That(_logger.Errors, Is.Empty);
+        });
+    }
+
+    [Test]
+    public void APausedApplicationStaysPausedAcrossTheReturnToPlaintext()
+    {
+        BornTls? server = null;
+        var port = _reactor.ListenSsl(0, Factory.ForProtocol(() => server = new BornTls(isServer: true)), TlsPair.ServerOptions(), @interface: "127.0.0.1");
+        var client = new BornTls(isServer: false);
+        _reactor.ConnectSsl("localhost", NetTesting.PortOf(port), new RecordingClientFactory(() => client), TlsPair.ClientOptions());
+        _reactor.RunUntil(() => server is { Unwrapped: true } && client.Unwrapped && client.PlainAfter.Length > 0 && server.PlainAfter.Length > 0, "both in plaintext");
+
+        server!.Transport.PauseProducing();
+        client.Transport.Write("held\n"u8);
+        var marker = _reactor.CallLater(TimeSpan.FromMilliseconds(50), () => { });
+        _reactor.RunUntil(() => !marker.Active, "a few iterations while paused");
+        Assert.That(server.PlainAfter.ToString(), Is.EqualTo("plain from client\n"), "nothing delivered while paused");
+        server.Transport.ResumeProducing();
+        _reactor.RunUntil(() => server.PlainAfter.ToString() == "plain from client\nheld\n", "delivered after resuming");
     }
 
     [Test]

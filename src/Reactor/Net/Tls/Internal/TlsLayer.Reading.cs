@@ -25,6 +25,11 @@ internal sealed partial class TlsLayer
     /// <summary>Stops delivering plaintext, and stops the transport underneath from reading.</summary>
     public void PauseProducing()
     {
+        if (_plain)
+        {
+            RelayPause(true);
+            return;
+        }
         if (_applicationPaused) return;
         _applicationPaused = true;
         SyncUnderlyingReading();
@@ -36,6 +41,11 @@ internal sealed partial class TlsLayer
     /// </summary>
     public void ResumeProducing()
     {
+        if (_plain)
+        {
+            RelayPause(false);
+            return;
+        }
         if (!_applicationPaused) return;
         _applicationPaused = false;
         SyncUnderlyingReading();

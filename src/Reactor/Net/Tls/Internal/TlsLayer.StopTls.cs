@@ -17,10 +17,10 @@ internal sealed partial class TlsLayer
     public Deferred<IStreamTransport> StopTls()
     {
         ReactorThreadGuard.Check(_clock, nameof(StopTls));
-        if (_connectApplication || _host is null)
+        if (!_connectApplication && _host is null)
         {
             throw new NotSupportedException(
-                "StopTls returns to plaintext on a connection upgraded with IStartTls.StartTls; a connection made with ListenSsl/ConnectSsl has no plaintext transport under its protocol.");
+                $"StopTls needs the transport under a STARTTLS connection to take its protocol back; {_underlying?.GetType().Name ?? "no transport"} cannot.");
         }
         if (_unwrap is not null) throw new InvalidOperationException("StopTls was already called on this connection.");
         if (!_handshakeDone) throw new InvalidOperationException("StopTls needs a completed TLS handshake.");
@@ -61,6 +61,15 @@ internal sealed partial class TlsLayer
         var underlying = _underlying!;
         var plaintext = _cipher.TakeQueued();
         _readsFinished = true;
+        if (_connectApplication)
+        {
+            // Began as TLS: this layer is the application's transport, and from now on relays.
+            ReleaseResources();
+            BecomePlaintextRelay();
+            unwrap.Callback(this);
+            if (plaintext.Length > 0) RelayDataReceived(plaintext);
+            return;
+        }
         _lost = true; // this layer is done: nothing more goes through it
         ReleaseResources();
         var transport = _host!;

@@ -22,7 +22,7 @@ internal sealed partial class TlsLayer : ITlsTransport, IWriteBuffer
     public bool IsHandshakeComplete => _handshakeDone;
 
     /// <inheritdoc/>
-    public bool Disconnecting => _disconnecting || _aborted;
+    public bool Disconnecting => _plain ? _underlying!.Disconnecting : _disconnecting || _aborted;
 
     /// <inheritdoc/>
     public SslProtocols? ProtocolVersion => _protocolVersion;
@@ -87,6 +87,11 @@ internal sealed partial class TlsLayer : ITlsTransport, IWriteBuffer
     public void RegisterProducer(IProducer producer, bool streaming)
     {
         ArgumentNullException.ThrowIfNull(producer);
+        if (_plain)
+        {
+            DownRegisterProducer(producer, streaming);
+            return;
+        }
         if (_producer is not null) throw new InvalidOperationException("A producer is already registered on this transport; unregister it first.");
         if (streaming && producer is not IPushProducer)
         {
@@ -110,6 +115,11 @@ internal sealed partial class TlsLayer : ITlsTransport, IWriteBuffer
     /// <inheritdoc/>
     public void UnregisterProducer()
     {
+        if (_plain)
+        {
+            DownUnregisterProducer();
+            return;
+        }
         if (_producer is null) return;
         _producer = null;
         if (!_underlyingGone && _underlying is not null) DownUnregisterProducer();

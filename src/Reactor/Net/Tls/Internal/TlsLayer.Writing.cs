@@ -44,6 +44,11 @@ internal sealed partial class TlsLayer
     public void Write(ReadOnlySpan<byte> data)
     {
         ReactorThreadGuard.Check(_clock, nameof(Write));
+        if (_plain)
+        {
+            DownWrite(data);
+            return;
+        }
         if (Unwrapping) throw new InvalidOperationException("TLS is being stopped: write once StopTls's Deferred has fired (the bytes then go in plaintext).");
         if (data.IsEmpty || !AcceptsWrites) return;
         using var scope = LoopContextScope.Enter();
@@ -80,6 +85,11 @@ internal sealed partial class TlsLayer
     public void LoseConnection()
     {
         ReactorThreadGuard.Check(_clock, nameof(LoseConnection));
+        if (_plain)
+        {
+            DownLoseConnection();
+            return;
+        }
         if (_disconnecting || _aborted || _lost || _underlying is null) return;
         _disconnecting = true;
         using var scope = LoopContextScope.Enter();
@@ -106,6 +116,11 @@ internal sealed partial class TlsLayer
     public void LoseWriteConnection()
     {
         ReactorThreadGuard.Check(_clock, nameof(LoseWriteConnection));
+        if (_plain)
+        {
+            DownLoseWriteConnection();
+            return;
+        }
         if (_writeShutdownRequested || _disconnecting || _aborted || _lost || _underlying is null) return;
         _writeShutdownRequested = true;
         using var scope = LoopContextScope.Enter();
@@ -122,6 +137,11 @@ internal sealed partial class TlsLayer
     public void AbortConnection()
     {
         ReactorThreadGuard.Check(_clock, nameof(AbortConnection));
+        if (_plain)
+        {
+            DownAbortConnection();
+            return;
+        }
         if (_aborted || _lost || _underlying is null) return;
         _aborted = true;
         _readsFinished = true;

@@ -140,6 +140,11 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
     /// <summary>Ciphertext from the peer: decrypt, and deliver what it yields.</summary>
     public void DataReceived(ReadOnlySpan<byte> data)
     {
+        if (_plain)
+        {
+            RelayDataReceived(data);
+            return;
+        }
         // Once the transport is told to close nothing more is read. Between our close_notify and
         // the peer's, reading goes on: what the peer sent meanwhile still reaches the
         // application (Twisted's test_loseConnectionAfterHandshake). Once reading has finished
@@ -154,6 +159,11 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
     /// <summary>The peer closed its side of the transport (FIN): TLS sees end of stream.</summary>
     public void ReadConnectionLost()
     {
+        if (_plain)
+        {
+            RelayReadConnectionLost();
+            return;
+        }
         using var scope = LoopContextScope.Enter();
         _cipher.FeedEndOfStream();
     }
@@ -180,6 +190,11 @@ internal sealed partial class TlsLayer : IProtocol, IHalfCloseableProtocol, ICip
     /// </summary>
     public void ConnectionLost(Failure reason)
     {
+        if (_plain)
+        {
+            RelayConnectionLost(reason);
+            return;
+        }
         if (_lost || _underlyingGone) return;
         using var scope = LoopContextScope.Enter();
         _underlyingGone = true;

@@ -1,0 +1,413 @@
+using Reactor.Native;
+using static Reactor.Native.IoUringAbi;
+using Operation = Reactor.Selectors.IoUring.CompletionKey.Operation;
+
+namespace Reactor.Selectors.IoUring;
+
+/// <summary>
+/// The completion side of the io_uring backend: descriptors <em>claimed</em> here are not polled
+/// for reading; the kernel reads for them. A connected stream socket gets a multishot RECV that
+/// fills buffers of the shared <see cref="ProvidedBufferRing"/>; a listening socket gets a
+/// multishot ACCEPT. Results are held per descriptor, in order, and the selector reports the
+/// descriptor readable while its registration asks for reading and something is held; the
+/// transport then takes them (<see cref="TakeReceived"/>, <see cref="TakeAccepted"/>) instead of
+/// calling recv(2) or accept4(2).
+/// </summary>
+/// <remarks>
+/// <para>Pausing (the registration stops asking for reading) cancels the multishot; results
+/// that were already on their way are held, never dropped, and reported once reading is asked
+/// for again. A receive that found the buffer ring empty ends with ENOBUFS (the data stays in the
+/// socket): it is armed again as soon as a buffer is back. Releasing a descriptor (before its
+/// close) cancels what is armed, returns held buffers (closes held accepted sockets) and moves to
+/// a new generation, so completions still on their way are recognised and dropped.</para>
+/// <para>Nothing here allocates in steady state: per-descriptor state lives in an array indexed by
+/// descriptor number and is reused by the next claim of that number.</para>
+/// </remarks>
+internal sealed unsafe partial class CompletionStreams : IDisposable
+{
+    /// <summary>Buffers in the ring by default (a power of two).</summary>
+    public const int DefaultBufferCount = 256;
+
+    /// <summary>Bytes per buffer by default: one completion carries at most this much.</summary>
+    public const int DefaultBufferSize = 32 * 1024;
+
+    private const ushort GroupId = 0;
+    private const ulong IgnoredCompletion = 1UL << 62; // the selector's "drop this CQE" kind
+
+    private readonly IoUringRing _ring;
+    private readonly ISyscalls _syscalls;
+    private readonly int _bufferCount;
+    private readonly int _bufferSize;
+    private ProvidedBufferRing? _buffers;
+    private string? _buffersRefused;
+    private Claim[] _claims = new Claim[64];
+    private int[] _ready = new int[64];
+    private int[] _delivering = new int[64];
+    private int _readyCount;
+    private int[] _toArm = new int[64];
+    private int _toArmCount;
+    private int _outstanding; // multishot requests in the kernel, of every generation
+
+    private struct Claim
+    {
+        public bool Claimed;
+        public Operation Op;
+        public uint Generation;
+        public long Token;
+        public bool Wanted;      // the registration asks for reading
+        public bool Armed;       // this generation's multishot is in the kernel (until its final completion)
+        public bool CancelSent;
+        public bool ArmQueued;
+        public bool Listed;      // in _ready
+        public bool Delivered;   // results go to the receiver, not into selector reports
+        public int End;          // receive: 0 none, 1 end of file, negative = -errno (after the held data)
+        public long[] Held;      // receive: bid << 32 | length; accept: the descriptor, or -errno
+        public int HeldHead;
+        public int HeldCount;
+    }
+
+    /// <summary>Creates the completion side of <paramref name="ring"/>; the buffer ring is registered at the first stream claim.</summary>
+    public CompletionStreams(IoUringRing ring, ISyscalls syscalls, int bufferCount = DefaultBufferCount, int bufferSize = DefaultBufferSize)
+    {
+        _ring = ring;
+        _syscalls = syscalls;
+        _bufferCount = bufferCount;
+        _bufferSize = bufferSize;
+    }
+
+    /// <summary>The provided-buffer ring, once a stream was claimed (null before, or where the kernel refused it).</summary>
+    public ProvidedBufferRing? Buffers => _buffers;
+
+    /// <summary>
+    /// True if something held waits to be reported (the selector must not block). Drops listed
+    /// descriptors that were emptied or paused since the last report, so a descriptor whose results
+    /// were all taken costs no extra trip to the kernel.
+    /// </summary>
+    public bool AnyReady()
+    {
+        int kept = 0;
+        for (int i = 0; i < _readyCount; i++)
+        {
+            int fd = _ready[i];
+            ref Claim c = ref _claims[fd];
+            if (c.Claimed && c.Wanted && (c.HeldCount > 0 || c.End != 0)) _ready[kept++] = fd;
+            else c.Listed = false;
+        }
+        _readyCount = kept;
+        return kept > 0;
+    }
+
+    /// <summary>How many receives ended because the buffer ring was empty (each was armed again once a buffer came back).</summary>
+    public long Starvations { get; private set; }
+
+    /// <summary>Results held for claimed <paramref name="fd"/> and not yet taken.</summary>
+    public int HeldCount(int fd) => IsClaimed(fd) ? _claims[fd].HeldCount : 0;
+
+    /// <summary>True if <paramref name="fd"/> is claimed (its reading is done by completions).</summary>
+    public bool IsClaimed(int fd) => (uint)fd < (uint)_claims.Length && _claims[fd].Claimed;
+
+    /// <summary>
+    /// Claims connected stream socket <paramref name="fd"/> for multishot receives. False (and the
+    /// descriptor stays a readiness one) where the kernel refused the provided-buffer ring.
+    /// Claim before registering the descriptor with the selector.
+    /// </summary>
+    public bool TryClaimReceive(int fd)
+    {
+        if (!TryRegisterBuffers(out _)) return false;
+        ClaimAs(fd, Operation.Receive);
+        return true;
+    }
+
+    /// <summary>
+    /// Registers the provided-buffer ring now if it is not yet (false, with the kernel's refusal,
+    /// where it cannot be: then stream sockets stay on the readiness path).
+    /// </summary>
+    public bool TryRegisterBuffers(out string? whyNot)
+    {
+        if (_buffers is null && _buffersRefused is null)
+        {
+            _buffers = ProvidedBufferRing.TryCreate(_ring, GroupId, _bufferCount, _bufferSize, out _buffersRefused);
+        }
+        whyNot = _buffersRefused;
+        return _buffers is not null;
+    }
+
+    /// <summary>
+    /// Claims connected stream socket <paramref name="fd"/> for multishot receives whose results go to
+    /// <see cref="Receiver"/> (<see cref="ICompletionReceiver.Received"/>) rather than into selector
+    /// reports: the descriptor is not registered with the selector at all.
+    /// Call <see cref="TryRegisterBuffers"/> first.
+    /// </summary>
+    public void ClaimDelivered(int fd)
+    {
+        if (_buffers is null) throw new InvalidOperationException("The buffer ring is not registered.");
+        ClaimAs(fd, Operation.Receive);
+        _claims[fd].Delivered = true;
+    }
+
+    /// <summary>Where delivered claims' results and every send's result go.</summary>
+    public ICompletionReceiver? Receiver { get; set; }
+
+    /// <summary>True if claimed <paramref name="fd"/> currently asks for its results.</summary>
+    public bool IsWanted(int fd) => IsClaimed(fd) && _claims[fd].Wanted;
+
+    /// <summary>Claims listening socket <paramref name="fd"/> for a multishot accept.</summary>
+    public void ClaimAccept(int fd) => ClaimAs(fd, Operation.Accept);
+
+    private void ClaimAs(int fd, Operation op)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fd);
+        if (fd >= _claims.Length)
+        {
+            int size = _claims.Length;
+            while (size <= fd) size *= 2;
+            Array.Resize(ref _claims, size);
+        }
+        ref Claim c = ref _claims[fd];
+        if (c.Claimed) throw new InvalidOperationException($"Descriptor {fd} is already claimed for completions.");
+        c.Claimed = true;
+        c.Op = op;
+        c.Generation = CompletionKey.Next(c.Generation);
+        c.Held ??= new long[8];
+    }
+
+    /// <summary>
+    /// The registration of claimed <paramref name="fd"/> asks (or no longer asks) for reading;
+    /// its reports carry <paramref name="token"/>. Arms the multishot, or cancels it (a pause).
+    /// </summary>
+    public void SetWanted(int fd, bool wanted, long token)
+    {
+        ref Claim c = ref _claims[fd];
+        c.Token = token;
+        if (c.Wanted == wanted) return;
+        c.Wanted = wanted;
+        if (wanted)
+        {
+            QueueArm(fd, ref c);
+            if (c.HeldCount > 0 || c.End != 0) List(fd, ref c);
+        }
+        else
+        {
+            Cancel(fd, ref c);
+        }
+    }
+
+    /// <summary>
+    /// Ends the claim of <paramref name="fd"/>, which its owner closes next: cancels what is armed,
+    /// returns held buffers, closes held accepted sockets. Nothing is reported for it afterwards.
+    /// </summary>
+    public void Release(int fd)
+    {
+        if (!IsClaimed(fd)) return;
+        ref Claim c = ref _claims[fd];
+        Cancel(fd, ref c);
+        DropHeld(ref c);
+        c.Claimed = false;
+        c.Delivered = false;
+        c.Wanted = false;
+        c.Armed = false;
+        c.CancelSent = false;
+        c.End = 0;
+        // Completions of the old generation still on their way are recognised as stale by it.
+        c.Generation = CompletionKey.Next(c.Generation);
+    }
+
+    private void Cancel(int fd, ref Claim c)
+    {
+        if (!c.Armed || c.CancelSent) return;
+        c.CancelSent = true;
+        var sqe = _ring.NextSqe();
+        sqe->Opcode = OpAsyncCancel;
+        sqe->Fd = -1;
+        sqe->Addr = CompletionKey.Make(fd, c.Generation, c.Op);
+        sqe->UserData = IgnoredCompletion;
+    }
+
+    private void QueueArm(int fd, ref Claim c)
+    {
+        if (c.ArmQueued) return;
+        c.ArmQueued = true;
+        if (_toArmCount == _toArm.Length) Array.Resize(ref _toArm, _toArm.Length * 2);
+        _toArm[_toArmCount++] = fd;
+    }
+
+    /// <summary>
+    /// Before the selector enters the kernel: arms the multishots that should be armed. A receive
+    /// starved by an empty buffer ring waits here until a buffer is back.
+    /// </summary>
+    public void Prepare()
+    {
+        int kept = 0;
+        for (int i = 0; i < _toArmCount; i++)
+        {
+            int fd = _toArm[i];
+            ref Claim c = ref _claims[fd];
+            if (!c.Claimed || !c.Wanted || c.Armed || c.End != 0)
+            {
+                c.ArmQueued = false;
+                continue;
+            }
+            if (c.Op == Operation.Receive ? _buffers!.Available == 0 : c.HeldCount > 0)
+            {
+                // Starved (or an accept error not yet taken): try again at the next iteration.
+                _toArm[kept++] = fd;
+                continue;
+            }
+            c.ArmQueued = false;
+            Arm(fd, ref c);
+        }
+        _toArmCount = kept;
+    }
+
+    private void Arm(int fd, ref Claim c)
+    {
+        var sqe = _ring.NextSqe();
+        sqe->Fd = fd;
+        sqe->UserData = CompletionKey.Make(fd, c.Generation, c.Op);
+        if (c.Op == Operation.Receive)
+        {
+            sqe->Opcode = OpRecv;
+            sqe->IoPrio = RecvMultishot;
+            sqe->Flags = SqeBufferSelect;
+            sqe->BufIndex = GroupId;
+        }
+        else
+        {
+            sqe->Opcode = OpAccept;
+            sqe->IoPrio = AcceptMultishot;
+            sqe->OpFlags = (uint)(NativeConstants.SOCK_NONBLOCK | NativeConstants.SOCK_CLOEXEC);
+        }
+        c.Armed = true;
+        c.CancelSent = false;
+        _outstanding++;
+    }
+
+    /// <summary>One completion of a claimed descriptor's request (the selector read it from the CQ).</summary>
+    public void OnCompletion(ulong data, int res, uint flags)
+    {
+        int fd = CompletionKey.Fd(data);
+        var op = CompletionKey.OperationOf(data);
+        bool final = (flags & CqeMore) == 0;
+        if (final) _outstanding--;
+        if (op == Operation.Send)
+        {
+            SendFinished(fd, res);
+            return;
+        }
+        bool hasBuffer = (flags & CqeBuffer) != 0;
+        ushort bid = (ushort)(flags >> CqeBufferShift);
+        if (hasBuffer) _buffers!.Taken();
+
+        if ((uint)fd >= (uint)_claims.Length || !_claims[fd].Claimed || _claims[fd].Generation != CompletionKey.Generation(data) || _claims[fd].Op != op)
+        {
+            // Released (and perhaps claimed again): nobody wants this result any more.
+            if (hasBuffer) _buffers!.Return(bid);
+            if (op == Operation.Accept && res >= 0) _syscalls.Close(res, out _);
+            return;
+        }
+        ref Claim c = ref _claims[fd];
+        if (final)
+        {
+            c.Armed = false;
+            c.CancelSent = false;
+        }
+        if (op == Operation.Receive) OnReceived(ref c, res, hasBuffer, bid);
+        else if (res != -ECanceled) Hold(ref c, res);
+
+        // Ended for a reason that is not the end of the stream (ENOBUFS, a full CQ, an accept error): arm again when possible.
+        if (final && c.Wanted && c.End == 0) QueueArm(fd, ref c);
+        if (c.Wanted && (c.HeldCount > 0 || c.End != 0)) List(fd, ref c);
+    }
+
+    private void OnReceived(ref Claim c, int res, bool hasBuffer, ushort bid)
+    {
+        if (res > 0 && hasBuffer)
+        {
+            Hold(ref c, ((long)bid << 32) | (uint)res);
+            return;
+        }
+        if (hasBuffer) _buffers!.Return(bid);
+        if (res == -ENoBufs) Starvations++;
+        if (res == 0) c.End = 1;
+        else if (res != -ENoBufs && res != -ECanceled && res != -Errno.EINTR.Value && res != -Errno.EAGAIN.Value) c.End = res;
+    }
+
+    private static void Hold(ref Claim c, long value)
+    {
+        if (c.HeldCount == c.Held.Length)
+        {
+            var bigger = new long[c.Held.Length * 2];
+            for (int i = 0; i < c.HeldCount; i++) bigger[i] = c.Held[(c.HeldHead + i) % c.Held.Length];
+            c.Held = bigger;
+            c.HeldHead = 0;
+        }
+        c.Held[(c.HeldHead + c.HeldCount) % c.Held.Length] = value;
+        c.HeldCount++;
+    }
+
+    private void DropHeld(ref Claim c)
+    {
+        for (; c.HeldCount > 0; c.HeldCount--)
+        {
+            long value = c.Held[c.HeldHead];
+            c.HeldHead = (c.HeldHead + 1) % c.Held.Length;
+            if (c.Op == Operation.Receive) _buffers!.Return((ushort)(value >> 32));
+            else if (value >= 0) _syscalls.Close((int)value, out _);
+        }
+        c.HeldHead = 0;
+    }
+
+    private void List(int fd, ref Claim c)
+    {
+        if (c.Listed) return;
+        c.Listed = true;
+        if (_readyCount == _ready.Length) Array.Resize(ref _ready, _ready.Length * 2);
+        _ready[_readyCount++] = fd;
+    }
+
+    /// <summary>
+    /// Writes a readable report for every claimed descriptor that asks for reading and holds
+    /// something, after the <paramref name="count"/> reports already in <paramref name="events"/>;
+    /// returns the new count. Descriptors left out for lack of room stay listed.
+    /// </summary>
+    public int Report(Span<SelectorEvent> events, int count)
+    {
+        DeliverSends();
+        int kept = 0;
+        int delivering = 0;
+        for (int i = 0; i < _readyCount; i++)
+        {
+            int fd = _ready[i];
+            ref Claim c = ref _claims[fd];
+            if (!c.Claimed || c.HeldCount == 0 && c.End == 0)
+            {
+                c.Listed = false;
+                continue;
+            }
+            if (!c.Wanted)
+            {
+                c.Listed = false; // listed again when reading is asked for
+                continue;
+            }
+            if (c.Delivered)
+            {
+                // Handed over below, once the list is consistent (the receiver may claim, release, pause).
+                c.Listed = false;
+                if (delivering == _delivering.Length) Array.Resize(ref _delivering, _delivering.Length * 2);
+                _delivering[delivering++] = fd;
+                continue;
+            }
+            // Level-triggered: listed until taken, like a socket that stays readable.
+            _ready[kept++] = fd;
+            if (count < events.Length) events[count++] = new SelectorEvent(c.Token, SelectorEvents.Readable);
+        }
+        _readyCount = kept;
+        for (int i = 0; i < delivering; i++)
+        {
+            int fd = _delivering[i];
+            // Still claimed and wanting: an earlier delivery in this batch may have closed or paused it.
+            if (IsWanted(fd)) Receiver!.Received(fd);
+        }
+        return count;
+    }
+}

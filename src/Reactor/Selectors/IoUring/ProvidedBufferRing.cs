@@ -1,0 +1,111 @@
+using System.Runtime.InteropServices;
+using Reactor.Native;
+using static Reactor.Native.IoUringAbi;
+
+namespace Reactor.Selectors.IoUring;
+
+/// <summary>
+/// A provided-buffer ring (IORING_REGISTER_PBUF_RING, Linux 5.19): <see cref="Count"/> buffers of
+/// <see cref="BufferSize"/> bytes in one native block, lent to the kernel through a page-aligned
+/// ring of <see cref="IoUringBuf"/> entries. A receive that selects from the group takes the next
+/// buffer and names it in its completion (<c>flags &gt;&gt; 16</c>); the buffer is the reactor's
+/// until <see cref="Return"/> gives it back. When every buffer is out, receives fail with ENOBUFS.
+/// </summary>
+/// <remarks>
+/// Native memory, not pinned arrays: the kernel writes into these buffers between submission and
+/// completion, and a moving GC must never own that memory. Nothing here allocates after
+/// construction; single-threaded, like the loop that owns it.
+/// </remarks>
+internal sealed unsafe class ProvidedBufferRing : IDisposable
+{
+    private readonly IoUringRing _ring;
+    private IoUringBuf* _entries;
+    private byte* _memory;
+    private readonly ushort _mask;
+    private ushort _tail;
+
+    private ProvidedBufferRing(IoUringRing ring, ushort groupId, int count, int bufferSize, IoUringBuf* entries, byte* memory)
+    {
+        _ring = ring;
+        GroupId = groupId;
+        Count = count;
+        BufferSize = bufferSize;
+        _entries = entries;
+        _memory = memory;
+        _mask = (ushort)(count - 1);
+        for (int i = 0; i < count; i++) Return((ushort)i);
+    }
+
+    /// <summary>The buffer group id receives name in <c>buf_group</c>.</summary>
+    public ushort GroupId { get; }
+
+    /// <summary>How many buffers the ring holds (a power of two).</summary>
+    public int Count { get; }
+
+    /// <summary>The size of each buffer.</summary>
+    public int BufferSize { get; }
+
+    /// <summary>Buffers in the ring, free for the kernel to fill (the rest are lent out).</summary>
+    public int Available { get; private set; }
+
+    /// <summary>
+    /// Registers a ring of <paramref name="count"/> buffers of <paramref name="bufferSize"/> bytes
+    /// as group <paramref name="groupId"/>, or returns null with the kernel's refusal (a kernel
+    /// before 5.19 says EINVAL).
+    /// </summary>
+    public static ProvidedBufferRing? TryCreate(IoUringRing ring, ushort groupId, int count, int bufferSize, out string? whyNot)
+    {
+        if (count <= 0 || count > 32768 || (count & (count - 1)) != 0) throw new ArgumentOutOfRangeException(nameof(count), count, "A power of two up to 32768.");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bufferSize);
+        nuint ringBytes = (nuint)(count * sizeof(IoUringBuf));
+        var entries = (IoUringBuf*)NativeMemory.AlignedAlloc(Math.Max(ringBytes, 4096), 4096);
+        NativeMemory.Clear(entries, ringBytes);
+        var memory = (byte*)NativeMemory.Alloc((nuint)count * (nuint)bufferSize);
+        var registration = default(IoUringBufReg);
+        registration.RingAddr = (ulong)entries;
+        registration.RingEntries = (uint)count;
+        registration.Bgid = groupId;
+        int result = ring.Register(RegisterPbufRing, &registration, 1);
+        if (result < 0)
+        {
+            NativeMemory.AlignedFree(entries);
+            NativeMemory.Free(memory);
+            whyNot = $"io_uring_register(PBUF_RING) failed with errno {-result}";
+            return null;
+        }
+        whyNot = null;
+        return new ProvidedBufferRing(ring, groupId, count, bufferSize, entries, memory);
+    }
+
+    /// <summary>The first <paramref name="length"/> bytes of buffer <paramref name="id"/> (what a completion filled).</summary>
+    public ReadOnlySpan<byte> Filled(ushort id, int length) => new(_memory + (nint)id * BufferSize, length);
+
+    /// <summary>Gives buffer <paramref name="id"/> back to the kernel (published at once: a release-store of the tail).</summary>
+    public void Return(ushort id)
+    {
+        ref var entry = ref _entries[_tail & _mask];
+        entry.Addr = (ulong)(_memory + (nint)id * BufferSize);
+        entry.Len = (uint)BufferSize;
+        entry.Bid = id;
+        _tail++;
+        // The tail overlays entry 0's resv field; the kernel reads it with an acquire.
+        Volatile.Write(ref _entries[0].Resv, _tail);
+        Available++;
+    }
+
+    /// <summary>Notes that the kernel took a buffer (a completion named it).</summary>
+    public void Taken() => Available--;
+
+    /// <summary>Unregisters the group and frees the memory (call only once no receive can still select from it).</summary>
+    public void Dispose()
+    {
+        if (_entries is null) return;
+        var registration = default(IoUringBufReg);
+        registration.Bgid = GroupId;
+        _ring.Register(UnregisterPbufRing, &registration, 1);
+        NativeMemory.AlignedFree(_entries);
+        NativeMemory.Free(_memory);
+        _entries = null;
+        _memory = null;
+    }
+}

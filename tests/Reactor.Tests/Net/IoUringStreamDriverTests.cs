@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Reactor.Core;
+using Reactor.Errors;
+using Reactor.Net.Stream;
+using Reactor.Protocols;
+using Reactor.Selectors;
+using Reactor.Tests.Core;
+
+namespace Reactor.Tests.Net;
+
+/// <summary>
+/// TCP on the io_uring completion driver, against the real kernel: connections are driven by
+/// completions (no recv/send per message), a receive starved by an empty buffer ring is armed
+/// again with no byte lost, a pause holds what the kernel already read and nothing reaches a
+/// paused protocol, and an abort with a send in flight closes once that send reports. The
+/// backend-parameterised TCP, UNIX and TLS suites run on io_uring too (the (IoUring) fixtures).
+/// </summary>
+public sealed class IoUringStreamDriverTests
+{
+    private IoUringSelector _selector = null!;
+    private ReactorLoop _reactor = null!;
+    private CapturingLogger _logger = null!;
+
+    private void Start(int bufferCount = 0, int bufferSize = 0)
+    {
+        if (SelectorFactory.IoUringUnavailableReason is { } why) Assert.Ignore($"io_uring is not usable here: {why}");
+        _selector = IoUringSelector.TryCreate(out _)!;
+        if (bufferCount > 0) _selector.UseCompletionBuffers(bufferCount, bufferSize);
+        _logger = new CapturingLogger();
+        _reactor = ReactorLoop.Create(new ReactorOptions { SelectorFactory = () => _selector, Logger = _logger });
+    }
+
+    [TearDown]
+    public void TearDown() => _reactor?.Dispose();
+
+    [Test]
+    public void ATcpConnectionIsDrivenByCompletionsBothWays()
+    {
+        Start();
+        RecordingProtocol? server = null;
+        var port = _reactor.ListenTcp(0, Factory.ForProtocol(() => server = new RecordingProtocol
+        {
+            OnData = (p, data) => p.Transport.Write(data),
+        }), @interface: "127.0.0.1");
+        var client = new RecordingProtocol { OnConnectionMade = p => p.Transport.Write("ping"u8) };
+        _reactor.ConnectTcp("127.0.0.1", NetTesting.PortOf(port), new RecordingClientFactory(() => client));
+
+        _reactor.RunUntil(() => client.Received.Length == 4, "the echo");
+        Assert.That(client.Received.ToArray(), Is.EqualTo("ping"u8.ToArray()));
+        Assert.That(((StreamTransport)server!.Transport).DrivenByCompletion, Is.True);
+        Assert.That(((StreamTransport)client.Transport).DrivenByCompletion, Is.True);
+        Assert.That(_logger.Entries.Where(e => e.Level >= LogLevel.Warning), Is.Empty);
+    }
+
+    [Test]
+    public void WhenTheBufferRingRunsDryTheReceiveIsArmedAgainAndNoByteIsLost()
+    {
+        Start(bufferCount: 2, bufferSize: 64);
+        const int total = 256 * 1024;
+        var checker = new PatternChecker();
+        var port = NetTesting.PortOf(_reactor.ListenTcp(0, Factory.ForProtocol(() => checker), @interface: "127.0.0.1"));
+
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        sender.Connect(IPAddress.Loopback, port);
+        var pattern = new byte[total];
+        for (int i = 0; i < total; i++) pattern[i] = NetTesting.PatternAt(i);
+        // Sent from another thread: the kernel's socket buffers hold less than the whole stream.
+        var sending = Task.Run(() =>
+        {
+            sender.Send(pattern);
+            sender.Shutdown(SocketShutdown.Send);
+        });
+
+        _reactor.RunUntil(() => checker.Lost is not null, "the whole stream and the FIN");
+        Assert.That(sending.Wait(NetTesting.Deadline), Is.True);
+        Assert.That(checker.Received, Is.EqualTo(total), "every byte");
+        Assert.That(checker.FirstMismatch, Is.EqualTo(-1), "in order");
+        Assert.That(checker.Lost!.Value, Is.InstanceOf<ConnectionDone>());
+        Assert.That(_selector.Completions.Starvations, Is.GreaterThan(0), "two 64-byte buffers ran dry");
+        Assert.That(_selector.Completions.Buffers!.Available, Is.EqualTo(2), "every buffer came back");
+    }
+
+    [Test]
+    public void APausedProtocolIsGivenNothingAndGetsEveryByteAfterResuming()
+    {
+        // 4-byte buffers: one 64-byte write arrives as many completions, most of them while paused.
+        Start(bufferCount: 64, bufferSize: 4);
+        var received = new MemoryStream();
+        var paused = false;
+        var deliveredWhilePaused = 0;
+        var pauses = 0;
+        RecordingProtocol? server = null;
+        var port = _reactor.ListenTcp(0, Factory.ForProtocol(() => server = new RecordingProtocol
+        {
+            OnData = (p, data) =>
+            {
+                if (paused) deliveredWhilePaused++;
+                received.Write(data);
+                // Pause after every chunk; resume from the loop, a moment later.
+                paused = true;
+                pauses++;
+                p.Transport.PauseProducing();
+                _reactor.CallLater(TimeSpan.FromMilliseconds(1), () =>
+                {
+                    paused = false;
+                    p.Transport.ResumeProducing();
+                });
+            },
+        }), @interface: "127.0.0.1");
+        var message = new byte[64];
+        for (int i = 0; i < message.Length; i++) message[i] = NetTesting.PatternAt(i);
+        var client = new RecordingProtocol { OnConnectionMade = p => p.Transport.Write(message) };
+        _reactor.ConnectTcp("127.0.0.1", NetTesting.PortOf(port), new RecordingClientFactory(() => client));
+
+        _reactor.RunUntil(() => received.Length == message.Length, "every byte");
+        Assert.That(received.ToArray(), Is.EqualTo(message), "in order, none lost");
+        Assert.That(deliveredWhilePaused, Is.Zero, "nothing while paused");
+        Assert.That(pauses, Is.GreaterThan(1));
+    }
+
+    [Test]
+    public void AnAbortWithASendInFlightEndsCleanlyOnBothSides()
+    {
+        Start();
+        RecordingProtocol? server = null;
+        var port = _reactor.ListenTcp(0, Factory.ForProtocol(() => server = new RecordingProtocol
+        {
+            // 8 MiB to a client that reads nothing: the send stays in flight, then the server aborts.
+            OnConnectionMade = p =>
+            {
+                p.Transport.Write(new byte[8 * 1024 * 1024]);
+                _reactor.CallLater(TimeSpan.FromMilliseconds(1), () => p.Tcp.AbortConnection());
+            },
+        }), @interface: "127.0.0.1");
+        var client = new RecordingProtocol { OnConnectionMade = p => p.Transport.PauseProducing() };
+        _reactor.ConnectTcp("127.0.0.1", NetTesting.PortOf(port), new RecordingClientFactory(() => client));
+
+        _reactor.RunUntil(() => server is { IsLost: true }, "the abort");
+        Assert.That(server!.LostReason!.Value, Is.InstanceOf<ConnectionAborted>());
+        client.Transport.ResumeProducing();
+        _reactor.RunUntil(() => client.IsLost, "the client to see the reset");
+        Assert.That(client.LostReason!.Value, Is.InstanceOf<ConnectionLost>());
+        Assert.That(_logger.Entries.Where(e => e.Level >= LogLevel.Error), Is.Empty);
+    }
+
+    /// <summary>Checks the <see cref="NetTesting.PatternAt"/> stream byte by byte.</summary>
+    private sealed class PatternChecker : Protocol
+    {
+        public long Received;
+        public long FirstMismatch = -1;
+        public Reactor.Defer.Failure? Lost;
+
+        public override void DataReceived(ReadOnlySpan<byte> data)
+        {
+            for (var i = 0; i < data.Length; i++)
+            {
+                if (FirstMismatch < 0 && data[i] != NetTesting.PatternAt(Received + i)) FirstMismatch = Received + i;
+            }
+            Received += data.Length;
+        }
+
+        public override void ConnectionLost(Reactor.Defer.Failure reason) => Lost = reason;
+    }
+}
