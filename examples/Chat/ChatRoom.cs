@@ -1,6 +1,8 @@
 using Reactor.Errors;
 using Reactor.Net;
 using Reactor.Protocols;
+using Reactor.Protocols.Policies;
+using Reactor.Time;
 
 namespace Reactor.Examples.Chat;
 
@@ -13,7 +15,23 @@ public sealed class ChatRoom
     /// <summary>A client whose unsent backlog passes this many bytes has stopped reading: it is dropped.</summary>
     public const long SlowReaderLimit = 1024 * 1024;
 
+    /// <summary>The idle timeout used unless --idle-timeout says otherwise.</summary>
+    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(10);
+
     private readonly List<ChatClient> _clients = [];
+
+    /// <summary>Creates a room timed by <paramref name="clock"/>; a client that sends nothing for <paramref name="idleTimeout"/> is disconnected (null: never).</summary>
+    public ChatRoom(IReactorTime clock, TimeSpan? idleTimeout)
+    {
+        Clock = clock;
+        IdleTimeout = idleTimeout;
+    }
+
+    /// <summary>The reactor that times idle clients and lingering closes.</summary>
+    public IReactorTime Clock { get; }
+
+    /// <summary>How long a client may send nothing before it is disconnected; null: no limit.</summary>
+    public TimeSpan? IdleTimeout { get; }
 
     /// <summary>How many clients are connected.</summary>
     public int Count => _clients.Count;
@@ -40,26 +58,39 @@ public sealed class ChatRoom
 
 /// <summary>
 /// One chat client: splits its bytes into lines (LF or CRLF) and relays each to the others. A line
-/// longer than <see cref="ChatRoom.MaxLineLength"/> disconnects the sender; a client whose backlog
-/// passes <see cref="ChatRoom.SlowReaderLimit"/> is dropped.
+/// longer than <see cref="ChatRoom.MaxLineLength"/> disconnects the sender (after a reply it is sure
+/// to receive); a client whose backlog passes <see cref="ChatRoom.SlowReaderLimit"/> is dropped; a
+/// client that sends nothing for the room's idle timeout is told so and disconnected.
 /// </summary>
 public sealed class ChatClient : Protocol
 {
     private static readonly byte[] TooLong = "error: line too long; the limit is 4096 bytes\n"u8.ToArray();
+    private static readonly byte[] Idle = "error: idle for too long; bye\n"u8.ToArray();
     private readonly ChatRoom _room;
+    private readonly IdleTimeout _idle;
     private readonly byte[] _partial = new byte[ChatRoom.MaxLineLength + 1];
     private int _partialLength;
     private bool _dropped;
 
     /// <summary>Creates a client of <paramref name="room"/>.</summary>
-    public ChatClient(ChatRoom room) => _room = room;
+    public ChatClient(ChatRoom room)
+    {
+        _room = room;
+        _idle = new IdleTimeout(room.Clock, () => Drop(Idle));
+    }
 
     /// <inheritdoc/>
-    public override void ConnectionMade() => _room.Join(this);
+    public override void ConnectionMade()
+    {
+        _room.Join(this);
+        _idle.SetTimeout(_room.IdleTimeout);
+    }
 
     /// <inheritdoc/>
     public override void DataReceived(ReadOnlySpan<byte> data)
     {
+        // Only what the client sends counts as activity: lines relayed to a lurker do not keep it here.
+        _idle.ResetTimeout();
         while (!data.IsEmpty && !_dropped)
         {
             var newline = data.IndexOf((byte)'\n');
@@ -115,14 +146,20 @@ public sealed class ChatClient : Protocol
     /// <inheritdoc/>
     public override void ConnectionLost(Defer.Failure reason)
     {
+        _idle.Dispose();
         base.ConnectionLost(reason);
         _room.Leave(this);
     }
 
     private void Drop(ReadOnlySpan<byte> message)
     {
+        if (_dropped) return;
         _dropped = true;
+        _idle.SetTimeout(null);
+        _room.Leave(this); // relays stop at once, not when the lingering close ends
         Transport.Write(message);
-        Transport.LoseConnection();
+        // The client may still be sending (the rest of its long line): a plain close would answer
+        // that with RST and could lose the reply; the lingering close delivers it, then closes.
+        Transport.LoseConnectionLingering(_room.Clock);
     }
 }

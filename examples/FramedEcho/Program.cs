@@ -5,6 +5,7 @@ using Reactor.Errors;
 using Reactor.Examples.FramedEcho;
 using Reactor.Net;
 using Reactor.Protocols;
+using Reactor.Protocols.Policies;
 using Reactor.Selectors;
 
 var port = new Option<int>("--port") { Description = "TCP port to listen on; 0 picks a free port", DefaultValueFactory = _ => 8002 };
@@ -40,15 +41,25 @@ maxLength.Validators.Add(result =>
 {
     if (result.GetValueOrDefault<int?>() < 0) result.AddError("--max-length must not be negative");
 });
+var idleTimeout = new Option<double>("--idle-timeout")
+{
+    Description = "seconds a connection may stay idle (nothing received, nothing sent) before it is closed; 0 never closes it",
+    DefaultValueFactory = _ => 300,
+};
+idleTimeout.Validators.Add(result =>
+{
+    if (!(result.GetValueOrDefault<double>() >= 0)) result.AddError("--idle-timeout must be a number of seconds, 0 or more");
+});
 
 var command = new RootCommand(
     "A TCP echo server that speaks in frames: each frame received goes back as one frame of the same kind. " +
     "Framings: line (CRLF-terminated like Twisted's LineReceiver, so use `nc -C`; --delimiter lf for LF lines), int8/int16/int32 (big-endian length prefix, " +
     "as Twisted's IntNStringReceiver), netstring (LEN:DATA,), fixed:N (N-byte frames). A frame past --max-length " +
     "gets the receiver's documented reaction: the connection is closed (a line: LineLengthExceeded; a prefix: " +
-    "LengthLimitExceeded before any payload is read; a netstring: a parse error); other connections are unaffected. " +
+    "LengthLimitExceeded before any payload is read; a netstring: a parse error) with a lingering close, so the echoes " +
+    "already sent still arrive; other connections are unaffected. A connection idle for --idle-timeout seconds is closed. " +
     "The first line of output is \"FramedEcho listening on ADDRESS\"; SIGTERM or Ctrl-C stops it cleanly.")
-    { port, host, selector, framing, delimiter, maxLength };
+    { port, host, selector, framing, delimiter, maxLength, idleTimeout };
 command.SetAction(parsed =>
 {
     var kind = parsed.GetValue(framing);
@@ -58,8 +69,9 @@ command.SetAction(parsed =>
     IListeningPort listening;
     try
     {
-        listening = reactor.ListenTcp(parsed.GetValue(port), Factory.ForProtocol(() => EchoReceivers.Create(kind, limit, lineDelimiter)),
-            backlog: 4096, @interface: parsed.GetValue(host));
+        IProtocolFactory factory = Factory.ForProtocol(() => EchoReceivers.Create(kind, limit, reactor, lineDelimiter));
+        if (parsed.GetValue(idleTimeout) is > 0 and var seconds) factory = new TimeoutFactory(factory, reactor, TimeSpan.FromSeconds(seconds));
+        listening = reactor.ListenTcp(parsed.GetValue(port), factory, backlog: 4096, @interface: parsed.GetValue(host));
     }
     catch (Exception error) when (error is CannotListenError or ArgumentException)
     {

@@ -23,9 +23,17 @@ public sealed class HelloResource : Resource
     /// <summary>Creates the resource (one per reactor thread: it reuses its JSON buffer).</summary>
     public HelloResource() => _writer = new Utf8JsonWriter(_json);
 
-    /// <summary>The site HttpHello serves: this resource at every path, with the header limits given.</summary>
-    public static Site CreateSite(IReactorTime time, int maxHeaderBytes = DefaultMaxHeaderBytes) =>
-        new(new HelloResource(), time, new HttpServerOptions { MaxRequestLineBytes = maxHeaderBytes, MaxHeaderBytes = maxHeaderBytes });
+    /// <summary>
+    /// The site HttpHello serves: this resource at every path, with the header limits given; a client
+    /// that takes longer than <paramref name="headersTimeout"/> (default: Reactor.Web's 30 s) to send a
+    /// request's head gets 408 and is disconnected.
+    /// </summary>
+    public static Site CreateSite(IReactorTime time, int maxHeaderBytes = DefaultMaxHeaderBytes, TimeSpan? headersTimeout = null)
+    {
+        var options = new HttpServerOptions { MaxRequestLineBytes = maxHeaderBytes, MaxHeaderBytes = maxHeaderBytes };
+        if (headersTimeout is { } timeout) options.HeadersTimeout = timeout;
+        return new(new HelloResource(), time, options);
+    }
 
     /// <inheritdoc/>
     public override bool IsLeaf => true;

@@ -19,6 +19,15 @@ maxHeaderBytes.Validators.Add(result =>
 {
     if (result.GetValueOrDefault<int>() < 64) result.AddError("--max-header-bytes must be at least 64");
 });
+var headerTimeout = new Option<double>("--header-timeout")
+{
+    Description = "seconds from the first byte of a request to the end of its headers; a client that stalls in between (a slow-headers attack) gets 408 and is disconnected",
+    DefaultValueFactory = _ => 30,
+};
+headerTimeout.Validators.Add(result =>
+{
+    if (!(result.GetValueOrDefault<double>() > 0)) result.AddError("--header-timeout must be a positive number of seconds");
+});
 
 var loops = new Option<int>("--loops") { Description = "serve on N reactor loops, one thread and selector each (N cores)", DefaultValueFactory = _ => 1 };
 loops.Validators.Add(result =>
@@ -37,10 +46,11 @@ var command = new RootCommand(
     "Host), 408 too slow, 413 body too large, 414 request line over the limit, 431 header section over the " +
     "limit, 501 unsupported Transfer-Encoding, 505 HTTP/2 and up. The first line of output is " +
     "\"HttpHello listening on ADDRESS\"; SIGTERM or Ctrl-C stops it cleanly.")
-    { port, host, selector, maxHeaderBytes, loops, spread };
+    { port, host, selector, maxHeaderBytes, headerTimeout, loops, spread };
 command.SetAction(parsed =>
 {
     var limit = parsed.GetValue(maxHeaderBytes);
+    var headersTimeout = TimeSpan.FromSeconds(parsed.GetValue(headerTimeout));
     var options = new ReactorOptions { Selector = parsed.GetValue(selector) };
     // One loop: a plain reactor. N loops: a group, each loop with its own site, so no request state is shared between threads.
     using var group = parsed.GetValue(loops) > 1 ? ReactorGroup.Create(parsed.GetValue(loops), options) : null;
@@ -49,8 +59,8 @@ command.SetAction(parsed =>
     try
     {
         listening = group is null
-            ? reactor!.ListenTcp(parsed.GetValue(port), HelloResource.CreateSite(reactor, limit), backlog: 4096, @interface: parsed.GetValue(host))
-            : group.ListenTcp(parsed.GetValue(port), loop => HelloResource.CreateSite(loop, limit), backlog: 4096,
+            ? reactor!.ListenTcp(parsed.GetValue(port), HelloResource.CreateSite(reactor, limit, headersTimeout), backlog: 4096, @interface: parsed.GetValue(host))
+            : group.ListenTcp(parsed.GetValue(port), loop => HelloResource.CreateSite(loop, limit, headersTimeout), backlog: 4096,
                 @interface: parsed.GetValue(host), mode: parsed.GetValue(spread) ?? GroupListenMode.Default);
     }
     catch (Exception error) when (error is CannotListenError or ArgumentException)

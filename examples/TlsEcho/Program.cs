@@ -16,6 +16,15 @@ var selector = new Option<SelectorKind?>("--selector") { Description = "selector
 selector.AcceptOnlyFromAmong("epoll", "kqueue", "poll", "select", "io_uring");
 var cert = new Option<FileInfo?>("--cert") { Description = "PEM file with the server certificate (and any intermediates)" };
 var key = new Option<FileInfo?>("--key") { Description = "PEM file with its private key" };
+var handshakeTimeout = new Option<double>("--handshake-timeout")
+{
+    Description = "seconds a client may take to finish the TLS handshake; a client that stalls (sends part of a hello and waits) is dropped after it",
+    DefaultValueFactory = _ => 10,
+};
+handshakeTimeout.Validators.Add(result =>
+{
+    if (!(result.GetValueOrDefault<double>() > 0)) result.AddError("--handshake-timeout must be a positive number of seconds");
+});
 
 var command = new RootCommand(
     "A TLS echo server: every byte a client sends comes back, encrypted. TLS 1.2 and 1.3 are enabled. " +
@@ -23,7 +32,7 @@ var command = new RootCommand(
     "self-signed certificate for localhost is generated at start (and said so on stderr). When the client ends " +
     "its side (close_notify or FIN) the rest is echoed, then the server closes. The first line of output is " +
     "\"TlsEcho listening on ADDRESS\"; SIGTERM or Ctrl-C stops it cleanly.")
-    { port, host, selector, cert, key };
+    { port, host, selector, cert, key, handshakeTimeout };
 command.Validators.Add(result =>
 {
     if (result.GetValue(cert) is null != result.GetValue(key) is null) result.AddError("--cert and --key go together");
@@ -51,6 +60,7 @@ command.SetAction(parsed =>
         tls = new TlsServerOptions(certificate);
     }
     tls.MinimumProtocolVersion = SslProtocols.Tls12;
+    tls.HandshakeTimeout = TimeSpan.FromSeconds(parsed.GetValue(handshakeTimeout));
 
     using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = parsed.GetValue(selector) });
     IListeningPort listening;

@@ -10,7 +10,8 @@ namespace Reactor;
 
 public sealed partial class ReactorLoop
 {
-    private bool _started;        // Run is looping
+    private volatile bool _started; // Run is looping (read by Stop on other threads)
+    private int _runNumber;         // counts Run calls, so a Stop handed over from another thread stops only the run it saw
     private bool _running;        // from during-startup until stop/crash
     private bool _stopRequested;  // Stop was called; shutdown fires at the end of the next pass
     private bool _stopping;       // from Stop until the shutdown event has fired
@@ -25,6 +26,7 @@ public sealed partial class ReactorLoop
         ThrowIfDisposed();
         if (_started || _iterating) throw new ReactorStateError("The reactor is already running.");
         var previousContext = EnterReactorThread();
+        Interlocked.Increment(ref _runNumber);
         _started = true;
         _stopping = false;
         _stopRequested = false;
@@ -78,14 +80,21 @@ public sealed partial class ReactorLoop
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// From another thread the request is handed to the loop and applies to the run in progress when
+    /// it was made: called while the reactor is not running it does nothing, so it can never stop a
+    /// later <see cref="Run"/>.
+    /// </remarks>
     public void Stop()
     {
         if (!IsInReactorThread)
         {
-            // Flags belong to the loop thread; hand the request over.
+            // Flags belong to the loop thread; hand the request over, tagged with the run it is meant for.
+            if (!_started) return;
+            var run = Volatile.Read(ref _runNumber);
             CallFromThread(() =>
             {
-                if (_started && !_stopping) Stop();
+                if (_started && !_stopping && _runNumber == run) Stop();
             });
             return;
         }

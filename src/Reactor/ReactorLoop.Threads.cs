@@ -8,27 +8,41 @@ public sealed partial class ReactorLoop
     // selector only then, so CallFromThread costs no system call while the loop is busy.
     private int _sleeping;
 
+    // 1 once a call arriving after Dispose has been logged: later ones are dropped silently, so a
+    // stream of late continuations cannot flood the log.
+    private int _loggedLateCall;
+
     /// <inheritdoc/>
     /// <remarks>
     /// Calls run in the order they were made, at the start of the next iteration; calls queued
     /// while the queue is being run wait for the iteration after. An exception thrown by the call
-    /// is logged and the loop goes on.
+    /// is logged and the loop goes on. After <see cref="Dispose"/> the call is dropped and the first
+    /// such call is logged as a warning; nothing is thrown, because the caller is typically a worker
+    /// or thread-pool thread finishing late, where an exception would take the process down.
     /// </remarks>
     public void CallFromThread(Action action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        _threadCalls.Enqueue(new ThreadCall(action));
-        WakeIfSleeping();
+        TryCallFromThread(new ThreadCall(action));
     }
 
-    /// <summary>Queues a <see cref="SendOrPostCallback"/> without a closure (the synchronization context's Post).</summary>
-    internal void CallFromThread(SendOrPostCallback callback, object? state)
+    /// <summary>Queues a <see cref="SendOrPostCallback"/> without a closure (the synchronization context's Post); false if the reactor is disposed and the call was dropped.</summary>
+    internal bool CallFromThread(SendOrPostCallback callback, object? state)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        _threadCalls.Enqueue(new ThreadCall(callback, state));
+        return TryCallFromThread(new ThreadCall(callback, state));
+    }
+
+    private bool TryCallFromThread(ThreadCall call)
+    {
+        if (_disposed)
+        {
+            if (Interlocked.Exchange(ref _loggedLateCall, 1) == 0) CoreLog.CallAfterDisposeDropped(Logger);
+            return false;
+        }
+        _threadCalls.Enqueue(call);
         WakeIfSleeping();
+        return true;
     }
 
     private void WakeIfSleeping()

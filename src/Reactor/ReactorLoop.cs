@@ -54,7 +54,7 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
     private readonly ActivitySource _activities;
     private readonly CoreInstruments _coreInstruments;
     private int _threadId;
-    private bool _disposed;
+    private volatile bool _disposed; // read by CallFromThread on other threads
 
     private ReactorLoop(ReactorOptions options)
     {
@@ -100,6 +100,8 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
     public static ReactorLoop Create(ReactorOptions? options = null)
     {
         ThrowIfUnsupported(OperatingSystem.IsWindows());
+        // Before any descriptor can run out: a connection's first write or close must not need a file (issue 12).
+        Net.Internal.ConnectionPathAssemblies.EnsureLoaded();
         return new(options ?? new ReactorOptions());
     }
 

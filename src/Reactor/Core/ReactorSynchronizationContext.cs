@@ -10,7 +10,10 @@ namespace Reactor.Core;
 /// <see cref="Post"/> hands the callback over with <see cref="ReactorLoop.CallFromThread(Action)"/>
 /// (FIFO, runs at the next iteration). <see cref="Send"/> runs the callback at once on the loop
 /// thread; from another thread it queues it and blocks until the loop has run it, rethrowing what
-/// it threw (so never Send from another thread to a loop that is not running).
+/// it threw (so never Send from another thread to a loop that is not running). After the reactor
+/// is disposed, <see cref="Post"/> drops the callback (logged once, never thrown: it usually runs on a
+/// thread-pool thread, where an exception would end the process) and <see cref="Send"/> from another
+/// thread throws <see cref="ObjectDisposedException"/> instead of waiting forever.
 /// </remarks>
 public sealed class ReactorSynchronizationContext : SynchronizationContext
 {
@@ -39,7 +42,7 @@ public sealed class ReactorSynchronizationContext : SynchronizationContext
         }
         using var done = new ManualResetEventSlim();
         ExceptionDispatchInfo? error = null;
-        _reactor.CallFromThread(() =>
+        var queued = _reactor.CallFromThread(_ =>
         {
             try
             {
@@ -53,7 +56,9 @@ public sealed class ReactorSynchronizationContext : SynchronizationContext
             {
                 done.Set();
             }
-        });
+        }, null);
+        // A disposed reactor will never run it: waiting would block this thread forever.
+        if (!queued) throw new ObjectDisposedException(nameof(ReactorLoop), "The reactor was disposed; the call was not run.");
         done.Wait();
         error?.Throw();
     }

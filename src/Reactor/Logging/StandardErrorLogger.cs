@@ -15,6 +15,17 @@ internal sealed class StandardErrorLogger : ILogger
 
     private StandardErrorLogger()
     {
+        try
+        {
+            // .NET opens its stderr writer on first use, by duplicating descriptor 2. Opened lazily,
+            // that first use is typically an accept() failing with EMFILE, when the dup fails too and
+            // the one message that explains the outage is lost (issue 12): open it now, while we can.
+            _ = Console.Error;
+        }
+        catch (Exception)
+        {
+            // No usable stderr at all: Log drops its messages, as documented.
+        }
     }
 
     /// <inheritdoc/>

@@ -92,9 +92,15 @@ internal sealed class ExampleProcess : IDisposable
     }
 
     /// <summary>Starts <paramref name="name"/> with <paramref name="arguments"/> and waits for its first line.</summary>
-    public static ExampleProcess Start(string name, params string[] arguments)
+    public static ExampleProcess Start(string name, params string[] arguments) => StartUnder([], name, arguments);
+
+    /// <summary>
+    /// As <see cref="Start"/>, run through <paramref name="wrapper"/> (a program that execs the rest of
+    /// its command line, as <c>prlimit --nofile=256 --</c>): the process's pid is the example's.
+    /// </summary>
+    public static ExampleProcess StartUnder(string[] wrapper, string name, params string[] arguments)
     {
-        var process = new Process { StartInfo = Info(name, arguments), EnableRaisingEvents = true };
+        var process = new Process { StartInfo = Info(name, arguments, wrapper), EnableRaisingEvents = true };
         process.Start();
         var example = new ExampleProcess(process);
         if (!example._firstLine.Task.Wait(NetTesting.Deadline)) throw new TimeoutException($"{name} printed nothing: {example.Stderr}");
@@ -140,9 +146,15 @@ internal sealed class ExampleProcess : IDisposable
         return (process.ExitCode, output.Result, error.Result);
     }
 
-    private static ProcessStartInfo Info(string name, string[] arguments)
+    private static ProcessStartInfo Info(string name, string[] arguments, string[]? wrapper = null)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        var program = wrapper is { Length: > 0 } ? wrapper[0] : "dotnet";
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        if (wrapper is { Length: > 0 })
+        {
+            foreach (var part in wrapper.Skip(1)) info.ArgumentList.Add(part);
+            info.ArgumentList.Add("dotnet");
+        }
         info.ArgumentList.Add(PathOf(name));
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
         return info;

@@ -23,6 +23,9 @@ internal static partial class CoreLog
     [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "main function encountered error")]
     internal static partial void ReactMainFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "A call from another thread (CallFromThread, an await's continuation) arrived after the reactor was disposed; it was dropped, and later ones are dropped without a message")]
+    internal static partial void CallAfterDisposeDropped(ILogger logger);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Thread pool {Name} stopped before it was started; {Count} queued item(s) discarded.")]
     internal static partial void ThreadPoolStoppedBeforeStart(ILogger logger, string name, int count);
 

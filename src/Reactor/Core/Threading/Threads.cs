@@ -102,25 +102,62 @@ public static class Threads
     /// Deferred: blocks until that Deferred fires, then returns its result or throws its failure's exception.
     /// </summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    public static T BlockingCallFromThread<T>(IReactorFromThreads reactor, Func<Deferred<T>> call)
+    public static T BlockingCallFromThread<T>(IReactorFromThreads reactor, Func<Deferred<T>> call) =>
+        BlockingCallFromThread(reactor, call, Timeout.InfiniteTimeSpan);
+
+    /// <summary>
+    /// As <see cref="BlockingCallFromThread{T}(IReactorFromThreads, Func{T})"/>, giving up after
+    /// <paramref name="timeout"/>: a reactor that is stopped, disposed or too busy would otherwise
+    /// block the calling thread forever.
+    /// </summary>
+    /// <remarks>
+    /// After a timeout the call may still run on the reactor later; its result is then dropped.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>).</exception>
+    /// <exception cref="TimeoutException">The call's result did not arrive within <paramref name="timeout"/>.</exception>
+    public static T BlockingCallFromThread<T>(IReactorFromThreads reactor, Func<T> call, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return BlockingCallFromThread(reactor, () => Deferred.MaybeDeferred(call), timeout);
+    }
+
+    /// <summary>
+    /// As <see cref="BlockingCallFromThread{T}(IReactorFromThreads, Func{Deferred{T}})"/>, giving up
+    /// after <paramref name="timeout"/> (see <see cref="BlockingCallFromThread{T}(IReactorFromThreads, Func{T}, TimeSpan)"/>).
+    /// </summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>).</exception>
+    /// <exception cref="TimeoutException">The Deferred did not fire within <paramref name="timeout"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The reactor is a disposed <see cref="ReactorLoop"/>.</exception>
+    public static T BlockingCallFromThread<T>(IReactorFromThreads reactor, Func<Deferred<T>> call, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(reactor);
         ArgumentNullException.ThrowIfNull(call);
+        if (timeout != Timeout.InfiniteTimeSpan) ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
         ThreadAffinity.ThrowIfReactorThread(reactor);
-        using var done = new ManualResetEventSlim();
-        object? outcome = null;
-        reactor.CallFromThread(() =>
+        // A TaskCompletionSource, not a disposable event: after a timeout the reactor may still complete it.
+        var outcome = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Action run = () =>
         {
             Deferred.MaybeDeferred(call).AddBoth<object?>(result =>
             {
-                outcome = result;
-                done.Set();
+                outcome.TrySetResult(result);
                 return null; // the failure is handed to the waiting thread, not left unhandled
             });
-        });
-        done.Wait();
-        if (outcome is Failure failure) failure.Rethrow();
-        return (T)outcome!;
+        };
+        if (reactor is ReactorLoop loop)
+        {
+            // A disposed loop drops the call (CallFromThread never throws on worker threads): waiting would be forever.
+            if (!loop.CallFromThread(static state => ((Action)state!)(), run)) throw new ObjectDisposedException(nameof(ReactorLoop), "The reactor was disposed; the call was not run.");
+        }
+        else
+        {
+            reactor.CallFromThread(run);
+        }
+        if (!outcome.Task.Wait(timeout)) throw new TimeoutException($"The reactor did not answer within {timeout}.");
+        if (outcome.Task.Result is Failure failure) failure.Rethrow();
+        return (T)outcome.Task.Result!;
     }
 
     /// <summary>As <see cref="BlockingCallFromThread{T}(IReactorFromThreads, Func{T})"/> for a call with no result.</summary>
@@ -133,5 +170,18 @@ public static class Threads
             call();
             return null;
         }));
+    }
+
+    /// <summary>As <see cref="BlockingCallFromThread{T}(IReactorFromThreads, Func{T}, TimeSpan)"/> for a call with no result.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="TimeoutException">The call did not complete within <paramref name="timeout"/>.</exception>
+    public static void BlockingCallFromThread(IReactorFromThreads reactor, Action call, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        BlockingCallFromThread(reactor, (Func<object?>)(() =>
+        {
+            call();
+            return null;
+        }), timeout);
     }
 }
