@@ -23,7 +23,25 @@ internal sealed class ReactorOptionsValidator(string sectionPath) : IValidateOpt
         {
             failures.Add($"{sectionPath}:{nameof(ReactorOptions.Selector)} is {kind}, which this OS does not offer; available: {string.Join(", ", SelectorFactory.Available)}.");
         }
+        if (options.WriteHighWaterMark < 0 || options.WriteLowWaterMark < 0 || options.WriteLowWaterMark > options.WriteHighWaterMark)
+        {
+            failures.Add($"{sectionPath}:{nameof(ReactorOptions.WriteLowWaterMark)} ({options.WriteLowWaterMark}) and {sectionPath}:{nameof(ReactorOptions.WriteHighWaterMark)} ({options.WriteHighWaterMark}) must be at least 0, low at most high.");
+        }
+        CheckTimeout(failures, nameof(ReactorOptions.TlsHandshakeTimeout), options.TlsHandshakeTimeout);
+        CheckTimeout(failures, nameof(ReactorOptions.CloseTimeout), options.CloseTimeout);
+        if (options.MaxConsecutiveSelectorFailures < 1)
+        {
+            failures.Add($"{sectionPath}:{nameof(ReactorOptions.MaxConsecutiveSelectorFailures)} must be at least 1; it is {options.MaxConsecutiveSelectorFailures}.");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private void CheckTimeout(List<string> failures, string key, TimeSpan timeout)
+    {
+        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            failures.Add($"{sectionPath}:{key} must be a positive time span (such as 00:00:10) or -00:00:00.001 for none; it is {timeout}.");
+        }
     }
 }
 

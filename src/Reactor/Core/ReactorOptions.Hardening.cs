@@ -23,13 +23,13 @@ public sealed partial class ReactorOptions
     /// buffer without bound. Default 64 KiB (Twisted's <c>bufferSize</c>); settable per transport
     /// through <c>IWriteBuffer</c> (cast the transport).
     /// </summary>
-    public long WriteHighWaterMark { get; init; } = DefaultWriteHighWaterMark;
+    public long WriteHighWaterMark { get; set; } = DefaultWriteHighWaterMark;
 
     /// <summary>
     /// The low-water mark every new stream transport starts with: output at or below it resumes a
     /// paused producer, or reading paused by <see cref="WriteHighWaterMark"/>. Default 0.
     /// </summary>
-    public long WriteLowWaterMark { get; init; }
+    public long WriteLowWaterMark { get; set; }
 
     /// <summary>
     /// How long a TLS handshake may take on every TLS entry point (ListenSsl, ConnectSsl, StartTls,
@@ -37,7 +37,7 @@ public sealed partial class ReactorOptions
     /// <c>HandshakeTimedOut</c>. Default 10 s; <see cref="Timeout.InfiniteTimeSpan"/> disables it.
     /// <c>TlsOptions.HandshakeTimeout</c> overrides it per port or connection.
     /// </summary>
-    public TimeSpan TlsHandshakeTimeout { get; init; } = DefaultTlsHandshakeTimeout;
+    public TimeSpan TlsHandshakeTimeout { get; set; } = DefaultTlsHandshakeTimeout;
 
     /// <summary>
     /// How long <c>LoseConnection</c> on a TCP or UNIX stream waits while the peer takes none of
@@ -46,7 +46,7 @@ public sealed partial class ReactorOptions
     /// so a slow peer that keeps reading gets everything. Default 30 s;
     /// <see cref="Timeout.InfiniteTimeSpan"/> waits forever, as Twisted does.
     /// </summary>
-    public TimeSpan CloseTimeout { get; init; } = DefaultCloseTimeout;
+    public TimeSpan CloseTimeout { get; set; } = DefaultCloseTimeout;
 
     /// <summary>
     /// How many times in a row the selector's wait may fail (other than EINTR) before
@@ -54,7 +54,7 @@ public sealed partial class ReactorOptions
     /// error, instead of spinning. Between failures the loop backs off (1 ms, doubling, at most 1 s).
     /// Default 10.
     /// </summary>
-    public int MaxConsecutiveSelectorFailures { get; init; } = DefaultMaxConsecutiveSelectorFailures;
+    public int MaxConsecutiveSelectorFailures { get; set; } = DefaultMaxConsecutiveSelectorFailures;
 
     /// <summary>Checks the limits above; called by <see cref="ReactorLoop.Create"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A mark is negative or the low one above the high one, a timeout is negative (other than infinite), or the failure bound is below 1.</exception>

@@ -57,6 +57,29 @@ public class AddReactorTests
         await host.StopWithin();
     }
 
+    [Test]
+    public void TheHardeningLimitsBindFromConfiguration()
+    {
+        var builder = Builder(EchoSettings(
+            ("Reactor:WriteHighWaterMark", "131072"), ("Reactor:WriteLowWaterMark", "4096"),
+            ("Reactor:TlsHandshakeTimeout", "00:00:05"), ("Reactor:CloseTimeout", "00:00:07"),
+            ("Reactor:MaxConsecutiveSelectorFailures", "3")));
+        builder.Services.AddReactor().AddListener("Echo", _ => Factory.For<Echo>());
+        using var host = builder.Build();
+        var options = host.Services.GetRequiredService<IOptions<ReactorOptions>>().Value;
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.WriteHighWaterMark, Is.EqualTo(131072));
+            Assert.That(options.WriteLowWaterMark, Is.EqualTo(4096));
+            Assert.That(options.TlsHandshakeTimeout, Is.EqualTo(TimeSpan.FromSeconds(5)));
+            Assert.That(options.CloseTimeout, Is.EqualTo(TimeSpan.FromSeconds(7)));
+            Assert.That(options.MaxConsecutiveSelectorFailures, Is.EqualTo(3));
+        });
+    }
+
+    [TestCase("Reactor:WriteLowWaterMark", "999999999", "Reactor:WriteLowWaterMark (999999999) and Reactor:WriteHighWaterMark")]
+    [TestCase("Reactor:CloseTimeout", "-00:00:05", "Reactor:CloseTimeout must be a positive time span")]
+    [TestCase("Reactor:MaxConsecutiveSelectorFailures", "0", "Reactor:MaxConsecutiveSelectorFailures must be at least 1")]
     [TestCase("Reactor:ReadBufferSize", "0", "Reactor:ReadBufferSize must be a positive number of bytes")]
     [TestCase("Reactor:MaxEventsPerWait", "-5", "Reactor:MaxEventsPerWait must be positive")]
     [TestCase("Reactor:Listeners:Echo", "tcp:port=:nonsense=1", "Reactor:Listeners:Echo")]
