@@ -3,7 +3,7 @@ using System.Net;
 using Reactor.Defer;
 using Reactor.Errors;
 using Reactor.Protocols;
-using Reactor.Testing.Internal;
+using Reactor.Buffers;
 
 namespace Reactor.Testing;
 
@@ -42,7 +42,7 @@ public sealed class FakeTransport : ITcpTransport
     public bool IsServer { get; }
 
     /// <summary>Bytes written by this end and not yet delivered to the other end.</summary>
-    public int PendingOutput => _output.Count;
+    public int PendingOutput => _output.Length;
 
     /// <summary>
     /// The queued-output size past which a streaming producer is paused (strictly greater, as
@@ -84,7 +84,7 @@ public sealed class FakeTransport : ITcpTransport
     public void Write(ReadOnlySpan<byte> data)
     {
         if (!CanWrite) return;
-        _output.Enqueue(data);
+        _output.Append(data);
         PauseProducerIfFull();
     }
 
@@ -92,7 +92,7 @@ public sealed class FakeTransport : ITcpTransport
     public void WriteSequence(ReadOnlySequence<byte> data)
     {
         if (!CanWrite) return;
-        foreach (var segment in data) _output.Enqueue(segment.Span);
+        foreach (var segment in data) _output.Append(segment.Span);
         PauseProducerIfFull();
     }
 
@@ -178,8 +178,8 @@ public sealed class FakeTransport : ITcpTransport
 
     internal void ConsumeOutput(int count)
     {
-        _output.Dequeue(count);
-        if (_output.Count == 0 && ProducerPaused && Producer is IPushProducer push)
+        _output.Consume(count);
+        if (_output.Length == 0 && ProducerPaused && Producer is IPushProducer push)
         {
             ProducerPaused = false;
             push.ResumeProducing();
@@ -189,7 +189,7 @@ public sealed class FakeTransport : ITcpTransport
     /// <summary>Gives a pull producer its turn when nothing is queued; true if it was asked.</summary>
     internal bool PollPullProducer()
     {
-        if (Producer is IPullProducer pull && !Streaming && _output.Count == 0 && !Disconnected)
+        if (Producer is IPullProducer pull && !Streaming && _output.Length == 0 && !Disconnected)
         {
             pull.ResumeProducing();
             return true;
@@ -213,7 +213,7 @@ public sealed class FakeTransport : ITcpTransport
 
     private void PauseProducerIfFull()
     {
-        if (_output.Count > HighWaterMark && Streaming && !ProducerPaused && Producer is IPushProducer push)
+        if (_output.Length > HighWaterMark && Streaming && !ProducerPaused && Producer is IPushProducer push)
         {
             ProducerPaused = true;
             push.PauseProducing();

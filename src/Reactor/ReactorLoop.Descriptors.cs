@@ -309,5 +309,6 @@ public sealed partial class ReactorLoop
         var failure = Failure.FromReactor(new ConnectionLost());
         foreach (var descriptor in all) NotifyLost(descriptor, failure);
         DisconnectDriven(failure);
+        DisconnectUnregistered(failure);
     }
 }

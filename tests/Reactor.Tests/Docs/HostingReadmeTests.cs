@@ -54,6 +54,11 @@ public class HostingReadmeTests
             "--Reactor:Selector=poll",
             "--Reactor:ReadBufferSize=4096",
             "--Reactor:MaxEventsPerWait=64",
+            "--Reactor:WriteHighWaterMark=131072",
+            "--Reactor:WriteLowWaterMark=1024",
+            "--Reactor:CloseTimeout=00:00:05",
+            "--Reactor:TlsHandshakeTimeout=00:00:07",
+            "--Reactor:MaxConsecutiveSelectorFailures=3",
         ]);
         var options = host.Services.GetRequiredService<IOptions<ReactorOptions>>().Value;
         Assert.Multiple(() =>
@@ -61,6 +66,11 @@ public class HostingReadmeTests
             Assert.That(options.Selector, Is.EqualTo(SelectorKind.Poll));
             Assert.That(options.ReadBufferSize, Is.EqualTo(4096));
             Assert.That(options.MaxEventsPerWait, Is.EqualTo(64));
+            Assert.That(options.WriteHighWaterMark, Is.EqualTo(131072));
+            Assert.That(options.WriteLowWaterMark, Is.EqualTo(1024));
+            Assert.That(options.CloseTimeout, Is.EqualTo(TimeSpan.FromSeconds(5)));
+            Assert.That(options.TlsHandshakeTimeout, Is.EqualTo(TimeSpan.FromSeconds(7)));
+            Assert.That(options.MaxConsecutiveSelectorFailures, Is.EqualTo(3));
             Assert.That(host.Services.GetRequiredService<IOptions<ReactorHostOptions>>().Value.Listeners["Echo"], Is.EqualTo("tcp:0:interface=127.0.0.1"));
         });
     }

@@ -43,6 +43,20 @@ internal interface ITransportHost : IReactorFDSet, IReactorTime, IReactorFromThr
     }
 
     /// <summary>
+    /// A connection started on this host: the host keeps it known until <see cref="ConnectionEnded"/>,
+    /// also while no selector registration holds it (a transport its protocol paused), so that
+    /// shutdown and Dispose still close it and tell its protocol (issue 12).
+    /// </summary>
+    void ConnectionStarted(IFileDescriptor connection)
+    {
+    }
+
+    /// <summary>The connection's ConnectionLost has run: the host forgets it.</summary>
+    void ConnectionEnded(IFileDescriptor connection)
+    {
+    }
+
+    /// <summary>
     /// The resolver that connectors use for host names, or null to call the system resolver
     /// directly (hosts without a pluggable resolver, such as test doubles).
     /// </summary>

@@ -22,7 +22,4 @@ internal static partial class NetLog
 
     [LoggerMessage(EventId = 125, Level = LogLevel.Warning, Message = "Could not remove the socket file {Path}")]
     internal static partial void SocketFileNotRemoved(ILogger logger, Exception exception, string? path);
-
-    [LoggerMessage(EventId = 126, Level = LogLevel.Error, Message = "BuildProtocol of {Factory} failed for {Path}; closing the connection")]
-    internal static partial void UnixBuildProtocolFailed(ILogger logger, Exception exception, string? factory, string path);
 }

@@ -134,6 +134,7 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
             throw;
         }
         _protocol = protocol;
+        Host.ConnectionStarted(this); // known to the reactor even while paused (shutdown closes it)
         _counters.Opened++;
         _counters.Active++;
         try
@@ -158,6 +159,7 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
     {
         if (_lost) return;
         _lost = true;
+        Host.ConnectionEnded(this);
         if (_connected)
         {
             _counters.Active--;

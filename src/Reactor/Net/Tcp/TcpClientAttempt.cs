@@ -173,13 +173,20 @@ internal sealed class TcpClientAttempt : IWriteDescriptor
     public void Fail(Exception reason)
     {
         if (_done) return;
+        Abandon();
+        _connector.ConnectionFailed(reason);
+    }
+
+    /// <summary>Stops the attempt and closes its socket without telling the connector (it stopped the attempt).</summary>
+    public void Abandon()
+    {
+        if (_done) return;
         Finish();
         if (_fd >= 0)
         {
             _host.Syscalls.Close(_fd, out _);
             _fd = -1;
         }
-        _connector.ConnectionFailed(reason);
     }
 
     private void Succeed()

@@ -15,12 +15,12 @@ namespace Reactor.Net.Tcp;
 /// </summary>
 internal sealed class TcpConnection : StreamTransport, ITcpTransport, IStartTls
 {
-    private readonly TcpConnector? _connector;
+    private readonly StreamConnector? _connector;
     private IPEndPoint? _host;
     private readonly IPEndPoint _peer;
 
     /// <summary>Wraps an accepted (<paramref name="connector"/> null) or connected descriptor.</summary>
-    public TcpConnection(ITransportHost host, int fd, IPEndPoint peer, TcpConnector? connector = null) : base(host, fd)
+    public TcpConnection(ITransportHost host, int fd, IPEndPoint peer, StreamConnector? connector = null) : base(host, fd)
     {
         _peer = peer;
         _connector = connector;

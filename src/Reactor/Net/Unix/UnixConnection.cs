@@ -25,7 +25,7 @@ internal sealed partial class UnixConnection : StreamTransport, IUnixTransport, 
     private readonly IDatagramSyscalls _messages;
     private readonly EndPoint _host;
     private readonly EndPoint _peer;
-    private readonly UnixConnector? _connector;
+    private readonly StreamConnector? _connector;
     private readonly Queue<int> _descriptorsToSend = new();
 
     /// <summary>Wraps the connected descriptor <paramref name="fd"/>; <paramref name="connector"/> is set for a client.</summary>
@@ -33,7 +33,7 @@ internal sealed partial class UnixConnection : StreamTransport, IUnixTransport, 
     /// Always the readiness path: descriptors ride on recvmsg/sendmsg control data, which the
     /// seam's overrides below carry and a completion driver's plain receives would drop.
     /// </remarks>
-    public UnixConnection(ITransportHost host, int fd, EndPoint localAddress, EndPoint peerAddress, UnixConnector? connector = null,
+    public UnixConnection(ITransportHost host, int fd, EndPoint localAddress, EndPoint peerAddress, StreamConnector? connector = null,
         IDatagramSyscalls? messages = null)
         : base(host, fd, readinessOnly: true)
     {

@@ -1,4 +1,5 @@
 using System.Threading.Tasks.Sources;
+using Reactor.Buffers;
 
 namespace Reactor.Net.Tls.Internal;
 

@@ -1,12 +1,19 @@
 using System.Buffers;
 
-namespace Reactor.Net.Tls.Internal;
+namespace Reactor.Buffers;
 
 /// <summary>
 /// A first-in first-out run of bytes in one array rented from <see cref="ArrayPool{T}.Shared"/>:
-/// appends copy in, reads copy out. The array is returned to the pool whenever the queue empties,
-/// so an idle connection holds no buffer. Not thread-safe.
+/// appends copy in, reads copy out or consume from the front. The array is returned to the pool
+/// whenever the queue empties, so an idle connection holds no buffer. Not thread-safe.
+/// The one byte queue of the code base: TLS's held plaintext and inbound ciphertext, the testing
+/// kit's fake transports. (A framing receiver's ReceiveBuffer is not a queue: it parses in place
+/// from the caller's read and must never move bytes a callback holds; see its remarks.)
 /// </summary>
+/// <remarks>
+/// <see cref="Span"/> is valid only until the next change: a caller that hands queued bytes to user
+/// code which may append copies them out first (growing returns the old array to the pool).
+/// </remarks>
 internal sealed class ByteQueue
 {
     private byte[]? _array;
@@ -42,8 +49,11 @@ internal sealed class ByteQueue
     }
 
     /// <summary>Removes <paramref name="count"/> bytes from the front.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or more than <see cref="Length"/>.</exception>
     public void Consume(int count)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Length);
         _start += count;
         if (_start == _end) Clear();
     }
