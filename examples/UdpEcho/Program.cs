@@ -26,10 +26,10 @@ server.SetAction(parsed =>
 {
     var address = parsed.GetValue(host)!;
     using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = parsed.GetValue(selector) });
-    UdpPort listening;
+    IUdpPort listening;
     try
     {
-        var maxPacketSize = address.Contains(':') ? UdpPort.MaxIPv6Datagram : UdpPort.MaxIPv4Datagram;
+        var maxPacketSize = address.Contains(':') ? IUdpPort.MaxIPv6Datagram : IUdpPort.MaxIPv4Datagram;
         listening = reactor.ListenUdp(parsed.GetValue(port), new UdpEchoProtocol(), address, maxPacketSize);
     }
     catch (Exception error) when (error is CannotListenError or ArgumentException)
@@ -52,7 +52,7 @@ client.SetAction(parsed =>
         // A "connected" UDP port (Twisted's transport.connect): Write needs no address, and an ICMP
         // port-unreachable comes back as ConnectionRefused.
         var anyAddress = address.Contains(':') ? "::" : "0.0.0.0";
-        var udp = reactor.ListenUdp(0, protocol, anyAddress, UdpPort.MaxIPv6Datagram);
+        var udp = reactor.ListenUdp(0, protocol, anyAddress, IUdpPort.MaxIPv6Datagram);
         udp.Connect(address, parsed.GetValue(port));
     }
     catch (Exception error) when (error is CannotListenError or ArgumentException)

@@ -19,17 +19,11 @@ public sealed partial class ReactorLoop
         int slot = SlotForAdding(reader, nameof(reader));
         ref var s = ref _descriptors[slot];
         var previous = s.Reader;
+        if (ReferenceEquals(previous, reader)) return;
+        Interest before = s.Interest;
         uint generation = s.Generation;
         s.Reader = reader;
-        try
-        {
-            SetInterest(slot, s.Interest | Interest.Read);
-        }
-        catch
-        {
-            if (StillSame(slot, generation)) _descriptors[slot].Reader = previous;
-            throw;
-        }
+        Attach(slot, reader, asReader: true, previous, before, generation);
     }
 
     /// <inheritdoc/>
@@ -43,43 +37,43 @@ public sealed partial class ReactorLoop
         int slot = SlotForAdding(writer, nameof(writer));
         ref var s = ref _descriptors[slot];
         var previous = s.Writer;
+        if (ReferenceEquals(previous, writer)) return;
+        Interest before = s.Interest;
         uint generation = s.Generation;
         s.Writer = writer;
-        try
-        {
-            SetInterest(slot, s.Interest | Interest.Write);
-        }
-        catch
-        {
-            if (StillSame(slot, generation)) _descriptors[slot].Writer = previous;
-            throw;
-        }
+        Attach(slot, writer, asReader: false, previous, before, generation);
     }
 
     /// <inheritdoc/>
+    /// <remarks>O(1): the reactor's own transports hold their slot's token; other descriptors are found by reference.</remarks>
     public void RemoveReader(IReadDescriptor reader)
     {
         CheckReactorThread(nameof(RemoveReader));
         ArgumentNullException.ThrowIfNull(reader);
         if (_disposed) return;
-        int slot = _descriptors.FindByDescriptor(reader, reader.FileDescriptor);
+        int slot = _descriptors.Find(reader);
         if (slot < 0 || !ReferenceEquals(_descriptors[slot].Reader, reader)) return;
         ref var s = ref _descriptors[slot];
+        Interest before = s.Interest;
         s.Reader = null;
-        SetInterest(slot, s.Interest & ~Interest.Read);
+        _descriptors.DetachIfUnused(slot, reader);
+        TellSelector(slot, before);
     }
 
     /// <inheritdoc/>
+    /// <remarks>O(1), as <see cref="RemoveReader"/>.</remarks>
     public void RemoveWriter(IWriteDescriptor writer)
     {
         CheckReactorThread(nameof(RemoveWriter));
         ArgumentNullException.ThrowIfNull(writer);
         if (_disposed) return;
-        int slot = _descriptors.FindByDescriptor(writer, writer.FileDescriptor);
+        int slot = _descriptors.Find(writer);
         if (slot < 0 || !ReferenceEquals(_descriptors[slot].Writer, writer)) return;
         ref var s = ref _descriptors[slot];
+        Interest before = s.Interest;
         s.Writer = null;
-        SetInterest(slot, s.Interest & ~Interest.Write);
+        _descriptors.DetachIfUnused(slot, writer);
+        TellSelector(slot, before);
     }
 
     /// <inheritdoc/>
@@ -94,7 +88,7 @@ public sealed partial class ReactorLoop
             if (!s.InUse) continue;
             if (s.Reader is not null) removed.Add(s.Reader);
             if (s.Writer is not null && !ReferenceEquals(s.Writer, s.Reader)) removed.Add(s.Writer);
-            ReleaseSlot(slot);
+            ReleaseSlot(slot, registered: true);
         }
         return removed;
     }
@@ -129,7 +123,7 @@ public sealed partial class ReactorLoop
     internal void RemoveBeforeClose(IFileDescriptor descriptor)
     {
         if (_disposed) return;
-        int slot = _descriptors.FindByDescriptor(descriptor, descriptor.FileDescriptor);
+        int slot = _descriptors.Find(descriptor);
         if (slot < 0) return;
         ref var s = ref _descriptors[slot];
         bool reads = ReferenceEquals(s.Reader, descriptor);
@@ -137,9 +131,8 @@ public sealed partial class ReactorLoop
         if ((reads || s.Reader is null) && (writes || s.Writer is null))
         {
             int fd = s.Fd;
-            bool registered = s.Interest != Interest.None;
             _descriptors.Free(slot);
-            if (registered) _selector.UnregisterBeforeClose(fd);
+            _selector.UnregisterBeforeClose(fd);
             return;
         }
         if (reads) RemoveReader((IReadDescriptor)descriptor);
@@ -150,46 +143,68 @@ public sealed partial class ReactorLoop
     {
         int fd = descriptor.FileDescriptor;
         if (fd < 0) throw new ArgumentException($"The descriptor has no open file descriptor ({fd}).", paramName);
-        int slot = _descriptors.FindByFd(fd);
-        return slot >= 0 ? slot : _descriptors.Allocate(fd);
+        return _descriptors.FindOrAllocate(descriptor, fd);
     }
 
-    /// <summary>Tells the selector the slot's new interest; registers, modifies, or unregisters and frees the slot.</summary>
-    private void SetInterest(int slot, Interest interest)
+    /// <summary>
+    /// Links a descriptor just set as reader or writer to its slot and tells the selector; if the
+    /// selector refuses, the slot is as it was (<paramref name="previous"/> back in its place, or freed when it was new).
+    /// </summary>
+    private void Attach(int slot, IFileDescriptor descriptor, bool asReader, IFileDescriptor? previous, Interest before, uint generation)
+    {
+        _descriptors.Attach(slot, descriptor);
+        try
+        {
+            TellSelector(slot, before);
+            if (previous is not null) _descriptors.DetachIfUnused(slot, previous);
+        }
+        catch
+        {
+            if (StillSame(slot, generation))
+            {
+                ref var s = ref _descriptors[slot];
+                if (asReader) s.Reader = (IReadDescriptor?)previous;
+                else s.Writer = (IWriteDescriptor?)previous;
+                _descriptors.DetachIfUnused(slot, descriptor);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Tells the selector the slot's interest changed from <paramref name="before"/>: registers, modifies,
+    /// or unregisters and frees the slot. One system call at most (epoll_ctl ADD, MOD or DEL).
+    /// </summary>
+    private void TellSelector(int slot, Interest before)
     {
         ref var s = ref _descriptors[slot];
-        var previous = s.Interest;
-        if (interest == previous) return;
-        if (interest == Interest.None)
+        Interest now = s.Interest;
+        if (now == before) return;
+        if (now == Interest.None)
         {
-            ReleaseSlot(slot);
+            ReleaseSlot(slot, registered: true);
             return;
         }
-        long token = DescriptorTable.Token(slot, s.Generation);
-        if (previous == Interest.None)
+        long token = _descriptors.TokenOf(slot);
+        if (before != Interest.None)
         {
-            try
-            {
-                _selector.Register(s.Fd, interest, token);
-            }
-            catch
-            {
-                _descriptors.Free(slot);
-                throw;
-            }
+            _selector.Modify(s.Fd, now, token);
+            return;
         }
-        else
+        try
         {
-            _selector.Modify(s.Fd, interest, token);
+            _selector.Register(s.Fd, now, token);
         }
-        s.Interest = interest;
+        catch
+        {
+            _descriptors.Free(slot);
+            throw;
+        }
     }
 
-    private void ReleaseSlot(int slot)
+    private void ReleaseSlot(int slot, bool registered)
     {
-        ref var s = ref _descriptors[slot];
-        int fd = s.Fd;
-        bool registered = s.Interest != Interest.None;
+        int fd = _descriptors[slot].Fd;
         _descriptors.Free(slot);
         if (registered) _selector.Unregister(fd);
     }
@@ -284,7 +299,7 @@ public sealed partial class ReactorLoop
     {
         ref var s = ref _descriptors[slot];
         IFileDescriptor? other = ReferenceEquals(s.Reader, failed) ? s.Writer : s.Reader;
-        ReleaseSlot(slot);
+        ReleaseSlot(slot, registered: true);
         var failure = Failure.FromReactor(why);
         NotifyLost(failed, failure);
         if (other is not null && !ReferenceEquals(other, failed)) NotifyLost(other, failure);

@@ -76,8 +76,8 @@ public sealed partial class ReactorLoop : IReactorSocket
     }
 
     /// <inheritdoc/>
-    public DatagramPort AdoptDatagramPort(int fileDescriptor, AddressFamily addressFamily, DatagramProtocol protocol,
-        int maxPacketSize = DatagramPort.DefaultMaxPacketSize)
+    public IDatagramPort AdoptDatagramPort(int fileDescriptor, AddressFamily addressFamily, DatagramProtocol protocol,
+        int maxPacketSize = IDatagramPort.DefaultMaxPacketSize)
     {
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPacketSize, 1);

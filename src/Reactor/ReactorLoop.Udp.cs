@@ -7,11 +7,11 @@ namespace Reactor;
 public sealed partial class ReactorLoop : IReactorUdp, IReactorMulticast
 {
     /// <inheritdoc/>
-    public UdpPort ListenUdp(int port, DatagramProtocol protocol, string? @interface = null, int maxPacketSize = DatagramPort.DefaultMaxPacketSize) =>
+    public IUdpPort ListenUdp(int port, DatagramProtocol protocol, string? @interface = null, int maxPacketSize = IDatagramPort.DefaultMaxPacketSize) =>
         UdpPort.Listen(this, port, protocol, @interface, maxPacketSize);
 
     /// <inheritdoc/>
-    public UdpPort ListenMulticast(int port, DatagramProtocol protocol, string? @interface = null,
-        int maxPacketSize = DatagramPort.DefaultMaxPacketSize, bool listenMultiple = false) =>
+    public IUdpPort ListenMulticast(int port, DatagramProtocol protocol, string? @interface = null,
+        int maxPacketSize = IDatagramPort.DefaultMaxPacketSize, bool listenMultiple = false) =>
         UdpPort.Listen(this, port, protocol, @interface, maxPacketSize, listenMultiple);
 }

@@ -9,12 +9,12 @@ namespace Reactor;
 public sealed partial class ReactorLoop : IReactorUnixDatagram
 {
     /// <inheritdoc/>
-    public UnixDatagramPort ListenUnixDatagram(string path, DatagramProtocol protocol, int maxPacketSize = DatagramPort.DefaultMaxPacketSize,
-        UnixFileMode mode = UnixDatagramPort.DefaultMode) =>
+    public IUnixDatagramPort ListenUnixDatagram(string path, DatagramProtocol protocol, int maxPacketSize = IDatagramPort.DefaultMaxPacketSize,
+        UnixFileMode mode = IUnixDatagramPort.DefaultMode) =>
         UnixDatagramPort.Listen(this, path, protocol, maxPacketSize, mode);
 
     /// <inheritdoc/>
-    public UnixDatagramPort ConnectUnixDatagram(string path, ConnectedDatagramProtocol protocol, int maxPacketSize = DatagramPort.DefaultMaxPacketSize,
-        UnixFileMode mode = UnixDatagramPort.DefaultMode, string? bindPath = null) =>
+    public IUnixDatagramPort ConnectUnixDatagram(string path, ConnectedDatagramProtocol protocol, int maxPacketSize = IDatagramPort.DefaultMaxPacketSize,
+        UnixFileMode mode = IUnixDatagramPort.DefaultMode, string? bindPath = null) =>
         UnixDatagramPort.Connect(this, path, protocol, maxPacketSize, mode, bindPath);
 }

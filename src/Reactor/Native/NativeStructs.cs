@@ -254,6 +254,10 @@ internal static unsafe class KeventLayout
         }
     }
 
+    /// <summary>The opaque user data of entry <paramref name="index"/> (the selector's token).</summary>
+    public static long GetUData(KeventAbi abi, void* buffer, int index) =>
+        abi == KeventAbi.FreeBsd ? ((KEvent64*)buffer + index)->UData : ((KEvent32*)buffer + index)->UData;
+
     /// <summary>Reads entry <paramref name="index"/>.</summary>
     public static void Get(KeventAbi abi, void* buffer, int index, out nuint ident, out short filter, out ushort flags, out uint fflags, out long data)
     {

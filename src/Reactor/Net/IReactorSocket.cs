@@ -64,10 +64,10 @@ public interface IReactorSocket
     /// <param name="addressFamily"><see cref="AddressFamily.InterNetwork"/>, <see cref="AddressFamily.InterNetworkV6"/> or <see cref="AddressFamily.Unix"/>.</param>
     /// <param name="protocol">The protocol; one instance per port at a time.</param>
     /// <param name="maxPacketSize">The largest datagram delivered (default 8,192); longer ones are dropped and logged.</param>
-    /// <returns>The port (a <see cref="UdpPort"/> or a <see cref="UnixDatagramPort"/>).</returns>
+    /// <returns>The port (an <see cref="IUdpPort"/> or an <see cref="IUnixDatagramPort"/>).</returns>
     /// <exception cref="ArgumentException">The descriptor is not a datagram socket of <paramref name="addressFamily"/>.</exception>
     /// <exception cref="NotSupportedException">The family is not one of the three above.</exception>
     /// <exception cref="SocketException">The descriptor could not be duplicated (EBADF, EMFILE).</exception>
-    DatagramPort AdoptDatagramPort(int fileDescriptor, AddressFamily addressFamily, DatagramProtocol protocol,
-        int maxPacketSize = DatagramPort.DefaultMaxPacketSize);
+    IDatagramPort AdoptDatagramPort(int fileDescriptor, AddressFamily addressFamily, DatagramProtocol protocol,
+        int maxPacketSize = IDatagramPort.DefaultMaxPacketSize);
 }

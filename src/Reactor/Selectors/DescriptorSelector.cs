@@ -167,7 +167,8 @@ public sealed class DescriptorSelector : IDisposable
             int slot = (int)(uint)token;
             SelectorKey? key = (uint)slot < (uint)_slotCount ? _slots[slot] : null;
             if (key is null || key.Generation != (int)(token >> 32)) continue;
-            ready[count++] = new SelectedKey(key, _events[i].Events);
+            SelectorEvents events = _events[i].Events & Asked(key.Interest);
+            if (events != SelectorEvents.None) ready[count++] = new SelectedKey(key, events);
         }
 
         return count;
@@ -187,6 +188,13 @@ public sealed class DescriptorSelector : IDisposable
     }
 
     private static int DescriptorOf(Socket socket) => (int)socket.Handle;
+
+    // A backend may report a hang-up or error as readiness in both directions (ISelector's contract);
+    // a key shows only the directions it asked for, plus the hang-up and error themselves.
+    private static SelectorEvents Asked(Interest interest) =>
+        SelectorEvents.HangUp | SelectorEvents.Error |
+        ((interest & Interest.Read) != 0 ? SelectorEvents.Readable : SelectorEvents.None) |
+        ((interest & Interest.Write) != 0 ? SelectorEvents.Writable : SelectorEvents.None);
 
     private SelectorKey Add(int fd, Socket? socket, Interest interest, object? data)
     {

@@ -6,17 +6,20 @@ using static Reactor.Native.NativeConstants;
 namespace Reactor.Selectors;
 
 /// <summary>
-/// The Linux epoll backend, level-triggered. The epoll data of each descriptor is the descriptor
-/// itself; tokens live in an array indexed by descriptor, so a wait allocates nothing and the
-/// wake-up eventfd needs no reserved token.
+/// The Linux epoll backend, level-triggered. The epoll data of each descriptor is the caller's
+/// token itself (mio's design): the kernel is the only registration table, so a report goes from
+/// epoll_wait to the caller without a lookup here, and the wake-up eventfd uses the reserved
+/// token −1. Without a table of interests, a hang-up or an error is reported as readiness in both
+/// directions (the caller acts on the directions it registered for).
 /// </summary>
-public sealed unsafe class EpollSelector : ISelector
+internal sealed unsafe class EpollSelector : ISelector
 {
     private const int InitialCapacity = 256;
     private const int MaximumCapacity = 65536;
 
+    private const ulong WakeData = ulong.MaxValue; // the token −1, refused by Register
+
     private readonly ISyscalls _syscalls;
-    private readonly RegistrationTable _registrations = new();
     private readonly WakeSignal _wake;
     private int _epfd;
     private void* _buffer;
@@ -40,7 +43,7 @@ public sealed unsafe class EpollSelector : ISelector
         try
         {
             _wake = WakeSignal.Create(syscalls);
-            if (syscalls.EpollCtl(_epfd, EPOLL_CTL_ADD, _wake.ReadFd, EPOLLIN, (ulong)_wake.ReadFd, out errno) < 0)
+            if (syscalls.EpollCtl(_epfd, EPOLL_CTL_ADD, _wake.ReadFd, EPOLLIN, WakeData, out errno) < 0)
             {
                 _wake.Dispose();
                 throw errno.ToIOException("epoll_ctl(ADD wake-up)");
@@ -63,39 +66,39 @@ public sealed unsafe class EpollSelector : ISelector
     public void Register(int fd, Interest interest, long token)
     {
         ThrowIfDisposed();
+        RegistrationTable.ValidateDescriptor(fd);
         RegistrationTable.ValidateInterest(interest);
-        _registrations.Add(fd, interest, token);
-        if (_syscalls.EpollCtl(_epfd, EPOLL_CTL_ADD, fd, ToEpoll(interest), (ulong)fd, out Errno errno) < 0)
+        RegistrationTable.ValidateToken(token);
+        if (_syscalls.EpollCtl(_epfd, EPOLL_CTL_ADD, fd, ToEpoll(interest), (ulong)token, out Errno errno) < 0)
         {
-            _registrations.Remove(fd);
+            if (errno == Errno.EEXIST) throw new InvalidOperationException($"Descriptor {fd} is already registered with this selector.");
             throw errno.ToIOException($"epoll_ctl(ADD, {fd})");
         }
     }
 
     /// <inheritdoc/>
+    /// <remarks>One epoll_ctl(MOD) per call: the caller knows whether the interest changed, this backend keeps no copy of it.</remarks>
     public void Modify(int fd, Interest interest, long token)
     {
         ThrowIfDisposed();
+        RegistrationTable.ValidateDescriptor(fd);
         RegistrationTable.ValidateInterest(interest);
-        ref Registration entry = ref _registrations.GetExisting(fd);
-        if (entry.Interest != interest &&
-            _syscalls.EpollCtl(_epfd, EPOLL_CTL_MOD, fd, ToEpoll(interest), (ulong)fd, out Errno errno) < 0)
+        RegistrationTable.ValidateToken(token);
+        if (_syscalls.EpollCtl(_epfd, EPOLL_CTL_MOD, fd, ToEpoll(interest), (ulong)token, out Errno errno) < 0)
         {
+            if (errno == Errno.ENOENT) throw new InvalidOperationException($"Descriptor {fd} is not registered with this selector.");
             throw errno.ToIOException($"epoll_ctl(MOD, {fd})");
         }
-
-        entry.Interest = interest;
-        entry.Token = token;
     }
 
     /// <inheritdoc/>
     public void Unregister(int fd)
     {
         ThrowIfDisposed();
-        if (!_registrations.Remove(fd)) return;
+        if (fd < 0) return;
 
-        // EBADF / ENOENT: the descriptor was closed before being unregistered, and the kernel
-        // already dropped it (when no duplicate keeps the file description open).
+        // ENOENT: not registered. EBADF: closed before being unregistered, and the kernel already
+        // dropped it (when no duplicate keeps the file description open).
         if (_syscalls.EpollCtl(_epfd, EPOLL_CTL_DEL, fd, 0, 0, out Errno errno) < 0 &&
             errno != Errno.EBADF && errno != Errno.ENOENT)
         {
@@ -105,15 +108,12 @@ public sealed unsafe class EpollSelector : ISelector
 
     /// <inheritdoc/>
     /// <remarks>
-    /// No epoll_ctl(DEL): closing the last descriptor of an open file removes it from every epoll
-    /// set. A duplicate kept elsewhere (dup, fork without exec) would keep it registered, and its
-    /// reports would carry this descriptor number — hence "holds no duplicate" in the contract.
+    /// No system call: closing the last descriptor of an open file removes it from every epoll set.
+    /// A duplicate kept elsewhere (dup, fork without exec) would keep it registered, and its reports
+    /// would carry this registration's token — hence "holds no duplicate" in the contract; a caller
+    /// whose tokens carry a generation (the reactor's do) recognises such a report as stale.
     /// </remarks>
-    public void UnregisterBeforeClose(int fd)
-    {
-        ThrowIfDisposed();
-        _registrations.Remove(fd);
-    }
+    public void UnregisterBeforeClose(int fd) => ThrowIfDisposed();
 
     /// <inheritdoc/>
     public int Wait(Span<SelectorEvent> events, TimeSpan? timeout)
@@ -130,27 +130,25 @@ public sealed unsafe class EpollSelector : ISelector
         }
 
         int count = 0;
-        int wakeFd = _wake.ReadFd;
         for (int i = 0; i < ready; i++)
         {
-            int fd = (int)EpollEventLayout.GetData(_buffer, i);
+            ulong data = EpollEventLayout.GetData(_buffer, i);
             uint flags = EpollEventLayout.GetEvents(_buffer, i);
-            if (fd == wakeFd)
+            if (data == WakeData)
             {
                 _wake.Consume();
                 continue;
             }
 
-            if (!_registrations.Contains(fd)) continue;
-            ref Registration entry = ref _registrations[fd];
+            // The kernel reports readable/writable only where asked; hang-ups and errors always.
             SelectorEvents mapped = Readiness.Map(
-                entry.Interest,
+                Interest.ReadWrite,
                 readable: (flags & EPOLLIN) != 0,
                 writable: (flags & EPOLLOUT) != 0,
                 readHangUp: (flags & EPOLLRDHUP) != 0,
                 fullHangUp: (flags & EPOLLHUP) != 0,
                 error: (flags & EPOLLERR) != 0);
-            if (mapped != SelectorEvents.None) events[count++] = new SelectorEvent(entry.Token, mapped);
+            if (mapped != SelectorEvents.None) events[count++] = new SelectorEvent((long)data, mapped);
         }
 
         return count;

@@ -80,14 +80,19 @@ public enum SelectorKind
 /// later Wait reports a descriptor after <see cref="Unregister"/> returns. A loop that tears down
 /// another descriptor mid-batch must therefore recognise that descriptor's report as stale — e.g.
 /// by giving each registration a fresh token (slot + generation) and checking it.</para>
-/// <para>Unregister a descriptor before closing it. A descriptor closed while registered stays
-/// registered here (its number cannot be registered again until unregistered); epoll and kqueue
-/// stop reporting it, poll reports it as <see cref="SelectorEvents.Error"/> (POLLNVAL), select
+/// <para>Unregister a descriptor before closing it. A descriptor closed while registered may stay
+/// registered here (poll, select, kqueue and io_uring refuse its number until it is unregistered;
+/// epoll's kernel forgets it); epoll and kqueue stop reporting it, poll reports it as <see cref="SelectorEvents.Error"/> (POLLNVAL), select
 /// reports it as <see cref="SelectorEvents.Error"/> after finding it with fcntl.</para>
-/// <para>Hang-ups and errors are also reported as readiness in the directions the registration
-/// asked for, so the read or write path discovers the end of file or the error. Level-triggered
-/// means a registration that keeps asking for a condition that stays true (read interest after
-/// end of file, write interest with nothing to write) is reported on every Wait.</para>
+/// <para>Plain readiness is reported only in the directions the registration asked for. Hang-ups
+/// and errors are also reported as readiness, so the read or write path discovers the end of file
+/// or the error: in the directions asked for where the backend keeps a record of the interest
+/// (poll, select, kqueue, io_uring), in both directions where the kernel is the only record and
+/// the token the only data (epoll). Callers act on the directions they registered for.
+/// Level-triggered means a registration that keeps asking for a condition that stays true (read
+/// interest after end of file, write interest with nothing to write) is reported on every Wait.</para>
+/// <para>Tokens are the caller's: a backend hands them to the kernel where it can (epoll data) and
+/// gives them back with each report. The token −1 is reserved for the backends' wake-up.</para>
 /// </remarks>
 public interface ISelector : IDisposable
 {
@@ -96,6 +101,7 @@ public interface ISelector : IDisposable
 
     /// <summary>Starts watching <paramref name="fd"/>; events for it carry <paramref name="token"/>.</summary>
     /// <exception cref="InvalidOperationException">The descriptor is already registered.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fd"/> is negative, <paramref name="interest"/> is not a combination of Read and Write, or <paramref name="token"/> is −1.</exception>
     void Register(int fd, Interest interest, long token);
 
     /// <summary>Changes what <paramref name="fd"/> is watched for, and its token.</summary>

@@ -20,7 +20,7 @@ namespace Reactor.Selectors;
 /// next iteration). Completions of a request that was removed or replaced are recognised by a
 /// generation in their user data and dropped.
 /// </remarks>
-public sealed unsafe class IoUringSelector : ISelector
+internal sealed unsafe class IoUringSelector : ISelector
 {
     private const uint SubmissionEntries = 256;
     private const uint CompletionEntries = 4096;
@@ -115,6 +115,7 @@ public sealed unsafe class IoUringSelector : ISelector
         ThrowIfDisposed();
         RegistrationTable.ValidateDescriptor(fd);
         RegistrationTable.ValidateInterest(interest);
+        RegistrationTable.ValidateToken(token);
         if (fd >= _entries.Length)
         {
             int size = _entries.Length;

@@ -11,9 +11,11 @@ namespace Reactor.Selectors;
 /// EV_CLEAR. Changes are applied at once with EV_RECEIPT so each one's error is seen; a descriptor
 /// whose two filters fire together is reported as one event. Wake-ups use EVFILT_USER, or a pipe
 /// where the library lacks it. <see cref="Interest.None"/> removes both filters, so hang-ups of a
-/// descriptor with no interest are not reported on this backend.
+/// descriptor with no interest are not reported on this backend. Each filter carries the caller's
+/// token as its <c>udata</c>, so a report names its registration without a lookup; the table here
+/// only remembers which filters are on (to change them) and merges a descriptor's two filters.
 /// </summary>
-public sealed unsafe class KqueueSelector : ISelector
+internal sealed unsafe class KqueueSelector : ISelector
 {
     private const int InitialCapacity = 256;
     private const int MaximumCapacity = 65536;
@@ -82,7 +84,7 @@ public sealed unsafe class KqueueSelector : ISelector
         _registrations.Add(fd, interest, token);
         try
         {
-            ChangeFilters(fd, Interest.None, interest);
+            ChangeFilters(fd, Interest.None, interest, token, retag: false);
         }
         catch
         {
@@ -96,8 +98,9 @@ public sealed unsafe class KqueueSelector : ISelector
     {
         ThrowIfDisposed();
         RegistrationTable.ValidateInterest(interest);
+        RegistrationTable.ValidateToken(token);
         ref Registration entry = ref _registrations.GetExisting(fd);
-        ChangeFilters(fd, entry.Interest, interest);
+        ChangeFilters(fd, entry.Interest, interest, token, retag: token != entry.Token);
         entry.Interest = interest;
         entry.Token = token;
     }
@@ -153,6 +156,7 @@ public sealed unsafe class KqueueSelector : ISelector
             int fd = (int)ident;
             if (ident > int.MaxValue || !_registrations.Contains(fd)) continue;
             ref Registration entry = ref _registrations[fd];
+            long token = KeventLayout.GetUData(_abi, _buffer, i);
             bool eof = (flags & EV_EOF) != 0;
             // The error the kernel (or an emulation such as libkqueue, which clears SO_ERROR while
             // reading it) reports with the event: carry it, so nobody has to read SO_ERROR again.
@@ -174,7 +178,7 @@ public sealed unsafe class KqueueSelector : ISelector
             {
                 entry.Mark = stamp;
                 entry.Slot = count;
-                events[count++] = new SelectorEvent(entry.Token, mapped, errorCode);
+                events[count++] = new SelectorEvent(token, mapped, errorCode);
             }
         }
 
@@ -216,17 +220,18 @@ public sealed unsafe class KqueueSelector : ISelector
         _buffer = _changes = null;
     }
 
-    private void ChangeFilters(int fd, Interest from, Interest to)
+    // A filter kept while the token changes is added again: EV_ADD on an existing filter replaces its udata.
+    private void ChangeFilters(int fd, Interest from, Interest to, long token, bool retag)
     {
-        bool addRead = (to & Interest.Read) != 0 && (from & Interest.Read) == 0;
-        bool addWrite = (to & Interest.Write) != 0 && (from & Interest.Write) == 0;
+        bool addRead = (to & Interest.Read) != 0 && ((from & Interest.Read) == 0 || retag);
+        bool addWrite = (to & Interest.Write) != 0 && ((from & Interest.Write) == 0 || retag);
         bool dropRead = (from & Interest.Read) != 0 && (to & Interest.Read) == 0;
         bool dropWrite = (from & Interest.Write) != 0 && (to & Interest.Write) == 0;
-        if (addRead && !Apply((nuint)fd, EVFILT_READ, EV_ADD, out Errno errno))
+        if (addRead && !Apply((nuint)fd, EVFILT_READ, EV_ADD, out Errno errno, token))
             throw errno.ToIOException($"kevent(EV_ADD EVFILT_READ, {fd})");
-        if (addWrite && !Apply((nuint)fd, EVFILT_WRITE, EV_ADD, out errno))
+        if (addWrite && !Apply((nuint)fd, EVFILT_WRITE, EV_ADD, out errno, token))
         {
-            if (addRead) Delete(fd, EVFILT_READ);
+            if (addRead && (from & Interest.Read) == 0) Delete(fd, EVFILT_READ);
             throw errno.ToIOException($"kevent(EV_ADD EVFILT_WRITE, {fd})");
         }
 
@@ -242,10 +247,10 @@ public sealed unsafe class KqueueSelector : ISelector
 
     // Applies one change with EV_RECEIPT, so its outcome comes back as an EV_ERROR entry (data = 0
     // on success) instead of being mixed with pending events.
-    private bool Apply(nuint ident, short filter, ushort flags, out Errno errno)
+    private bool Apply(nuint ident, short filter, ushort flags, out Errno errno, long token = 0)
     {
         void* receipt = (byte*)_changes + _stride;
-        KeventLayout.Set(_abi, _changes, 0, ident, filter, (ushort)(flags | EV_RECEIPT), 0, 0, 0);
+        KeventLayout.Set(_abi, _changes, 0, ident, filter, (ushort)(flags | EV_RECEIPT), 0, 0, (nint)token);
         TimeSpec immediately = default;
         int result = _syscalls.Kevent(_kq, _changes, 1, receipt, 1, &immediately, out errno);
         if (result < 0) return errno == Errno.EINTR; // with EINTR the change was already applied

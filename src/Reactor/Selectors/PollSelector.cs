@@ -10,7 +10,7 @@ namespace Reactor.Selectors;
 /// (slot 0 is the wake-up descriptor) and a descriptor-indexed table of slots, so registering and
 /// unregistering are O(1) (swap-remove) and a wait never rebuilds the array.
 /// </summary>
-public sealed unsafe class PollSelector : ISelector
+internal sealed unsafe class PollSelector : ISelector
 {
     private const int InitialCapacity = 64;
 

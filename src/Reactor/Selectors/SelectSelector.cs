@@ -11,7 +11,7 @@ namespace Reactor.Selectors;
 /// show up as readability (select has no separate hang-up bit), and <see cref="Interest.None"/>
 /// reports nothing at all.
 /// </summary>
-public sealed unsafe class SelectSelector : ISelector
+internal sealed unsafe class SelectSelector : ISelector
 {
     /// <summary>The highest descriptor number select(2) can watch, plus one.</summary>
     public const int MaximumDescriptors = FD_SETSIZE;

@@ -43,8 +43,17 @@ internal sealed unsafe class FakeSyscalls : ISyscalls
     /// <summary>Every epoll_ctl: (operation, fd, events).</summary>
     public List<(int Operation, int Fd, uint Events)> EpollChanges { get; } = [];
 
+    /// <summary>epoll_ctl operations (EPOLL_CTL_ADD, MOD, DEL) that fail with the given errno.</summary>
+    public Dictionary<int, Errno> EpollCtlErrors { get; } = [];
+
+    /// <summary>The epoll data each registered descriptor was last given, as the kernel keeps it.</summary>
+    public Dictionary<int, ulong> EpollData { get; } = [];
+
     /// <summary>Every kevent change: (ident, filter, flags, fflags).</summary>
     public List<(nuint Ident, short Filter, ushort Flags, uint FFlags)> KeventChanges { get; } = [];
+
+    /// <summary>The udata each (ident, filter) was last added with, as the kernel keeps it.</summary>
+    public Dictionary<(nuint Ident, short Filter), long> KeventUData { get; } = [];
 
     /// <summary>The errno each kevent change's receipt reports (default success); keyed by (ident, filter, flags without EV_RECEIPT).</summary>
     public Dictionary<(nuint Ident, short Filter, ushort Flags), Errno> KeventChangeErrors { get; } = [];
@@ -184,6 +193,14 @@ internal sealed unsafe class FakeSyscalls : ISyscalls
     public int EpollCtl(int epfd, int operation, int fd, uint events, ulong data, out Errno errno)
     {
         EpollChanges.Add((operation, fd, events));
+        if (EpollCtlErrors.TryGetValue(operation, out Errno refused))
+        {
+            errno = refused;
+            return -1;
+        }
+
+        if (operation == NativeConstants.EPOLL_CTL_DEL) EpollData.Remove(fd);
+        else EpollData[fd] = data;
         return Ok(out errno);
     }
 
@@ -224,6 +241,8 @@ internal sealed unsafe class FakeSyscalls : ISyscalls
             {
                 KeventLayout.Get(KeventAbi, changes, i, out nuint ident, out short filter, out ushort flags, out uint fflags, out _);
                 KeventChanges.Add((ident, filter, flags, fflags));
+                if ((flags & NativeConstants.EV_ADD) != 0) KeventUData[(ident, filter)] = KeventLayout.GetUData(KeventAbi, changes, i);
+                else if ((flags & NativeConstants.EV_DELETE) != 0) KeventUData.Remove((ident, filter));
                 if (i < eventCount)
                 {
                     ushort plain = (ushort)(flags & ~NativeConstants.EV_RECEIPT);

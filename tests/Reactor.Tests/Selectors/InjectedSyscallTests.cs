@@ -33,17 +33,19 @@ public sealed unsafe class InjectedSyscallTests
         Assert.Throws<IOException>(() => selector.Wait(_events, TimeSpan.Zero));
     }
 
-    [TestCase(Interest.Read, SelectorEvents.HangUp | SelectorEvents.Readable)]
-    [TestCase(Interest.Write, SelectorEvents.HangUp | SelectorEvents.Writable)]
-    [TestCase(Interest.None, SelectorEvents.HangUp)]
-    public void EpollSpuriousHangUpBecomesReadinessInTheDirectionsAskedFor(Interest interest, SelectorEvents expected)
+    [TestCase(Interest.Read)]
+    [TestCase(Interest.Write)]
+    [TestCase(Interest.None)]
+    public void EpollSpuriousHangUpBecomesReadinessInBothDirections(Interest interest)
     {
+        // epoll keeps no copy of the interest (the kernel is the table); the caller acts on the
+        // directions it registered for.
         var sys = new FakeSyscalls();
         using var selector = new EpollSelector(sys);
         selector.Register(Fd, interest, 42);
-        sys.EpollWaits.Enqueue(Epoll((Fd, EPOLLHUP)));
+        sys.EpollWaits.Enqueue(Epoll(sys, (Fd, EPOLLHUP)));
         Assert.That(selector.Wait(_events, null), Is.EqualTo(1));
-        Assert.That(_events[0], Is.EqualTo(new SelectorEvent(42, expected)));
+        Assert.That(_events[0], Is.EqualTo(new SelectorEvent(42, SelectorEvents.HangUp | SelectorEvents.Readable | SelectorEvents.Writable)));
     }
 
     [Test]
@@ -52,22 +54,38 @@ public sealed unsafe class InjectedSyscallTests
         var sys = new FakeSyscalls();
         using var selector = new EpollSelector(sys);
         selector.Register(Fd, Interest.ReadWrite, 42);
-        sys.EpollWaits.Enqueue(Epoll((Fd, EPOLLERR)));
+        sys.EpollWaits.Enqueue(Epoll(sys, (Fd, EPOLLERR)));
         selector.Wait(_events, null);
         Assert.That(_events[0].Events, Is.EqualTo(SelectorEvents.Error | SelectorEvents.Readable | SelectorEvents.Writable));
     }
 
     [Test]
-    public void EpollEventForADescriptorNoLongerRegisteredIsDropped()
+    public void EpollReportsCarryTheTokenTheKernelWasGiven()
     {
         var sys = new FakeSyscalls();
         using var selector = new EpollSelector(sys);
         selector.Register(Fd, Interest.Read, 1);
         selector.Register(Fd + 1, Interest.Read, 2);
-        selector.Unregister(Fd);
-        sys.EpollWaits.Enqueue(Epoll((Fd, EPOLLIN), (Fd + 1, EPOLLIN)));
-        Assert.That(selector.Wait(_events, null), Is.EqualTo(1));
-        Assert.That(_events[0].Token, Is.EqualTo(2));
+        selector.Modify(Fd, Interest.ReadWrite, (7L << 32) | 3);
+        Assert.That(sys.EpollData[Fd], Is.EqualTo((7UL << 32) | 3), "the token is the epoll data");
+        sys.EpollWaits.Enqueue(Epoll(sys, (Fd, EPOLLIN), (Fd + 1, EPOLLIN)));
+        Assert.That(selector.Wait(_events, null), Is.EqualTo(2));
+        Assert.That(_events[0].Token, Is.EqualTo((7L << 32) | 3));
+        Assert.That(_events[1].Token, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void EpollRefusesTheReservedTokenAndReportsKernelRefusalsAsTheContractSays()
+    {
+        var sys = new FakeSyscalls();
+        using var selector = new EpollSelector(sys);
+        Assert.Throws<ArgumentOutOfRangeException>(() => selector.Register(Fd, Interest.Read, -1), "-1 is the wake-up's token");
+        sys.EpollCtlErrors[EPOLL_CTL_ADD] = Errno.EEXIST;
+        Assert.Throws<InvalidOperationException>(() => selector.Register(Fd, Interest.Read, 1));
+        sys.EpollCtlErrors[EPOLL_CTL_MOD] = Errno.ENOENT;
+        Assert.Throws<InvalidOperationException>(() => selector.Modify(Fd, Interest.Read, 1));
+        sys.EpollCtlErrors[EPOLL_CTL_DEL] = Errno.ENOENT;
+        Assert.DoesNotThrow(() => selector.Unregister(Fd), "not registered: nothing to do");
     }
 
     [Test]
@@ -83,7 +101,7 @@ public sealed unsafe class InjectedSyscallTests
             errno = Errno.EAGAIN;
             return -1;
         };
-        sys.EpollWaits.Enqueue(Epoll((wakeFd, EPOLLIN)));
+        sys.EpollWaits.Enqueue(Epoll(sys, (wakeFd, EPOLLIN)));
         Assert.That(selector.Wait(_events, null), Is.Zero);
         Assert.That(reads, Is.EqualTo(1));
     }
@@ -101,8 +119,10 @@ public sealed unsafe class InjectedSyscallTests
         {
             (EPOLL_CTL_ADD, Fd, EPOLLIN | EPOLLRDHUP),
             (EPOLL_CTL_MOD, Fd, EPOLLIN | EPOLLRDHUP | EPOLLOUT),
+            (EPOLL_CTL_MOD, Fd, EPOLLIN | EPOLLRDHUP | EPOLLOUT),
             (EPOLL_CTL_DEL, Fd, 0u),
-        }), "an unchanged interest costs no system call");
+        }), "one call each: the backend keeps no copy of the interest (the reactor skips unchanged ones)");
+        Assert.That(sys.EpollData.ContainsKey(Fd), Is.False);
     }
 
     [Test]
@@ -115,7 +135,7 @@ public sealed unsafe class InjectedSyscallTests
         selector.Wake();
         selector.Wake();
         Assert.That(sys.Writes, Is.EqualTo(1), "one write while a wake-up is pending");
-        sys.EpollWaits.Enqueue(Epoll((wakeFd, EPOLLIN)));
+        sys.EpollWaits.Enqueue(Epoll(sys, (wakeFd, EPOLLIN)));
         selector.Wait(_events, null);
         selector.Wake();
         Assert.That(sys.Writes, Is.EqualTo(2), "consumed, so the next Wake writes again");
@@ -272,10 +292,11 @@ public sealed unsafe class InjectedSyscallTests
             return -1;
         };
 
-    private static FakeSyscalls.EpollWaitScript Epoll(params (int Fd, uint Events)[] ready) =>
+    // Reports as the kernel does: each with the data its descriptor was registered with.
+    private static FakeSyscalls.EpollWaitScript Epoll(FakeSyscalls sys, params (int Fd, uint Events)[] ready) =>
         (void* events, int max, int timeout, out Errno errno) =>
         {
-            for (int i = 0; i < ready.Length; i++) EpollEventLayout.Set(events, i, ready[i].Events, (ulong)ready[i].Fd);
+            for (int i = 0; i < ready.Length; i++) EpollEventLayout.Set(events, i, ready[i].Events, sys.EpollData[ready[i].Fd]);
             errno = Errno.Success;
             return ready.Length;
         };

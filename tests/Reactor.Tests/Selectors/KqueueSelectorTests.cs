@@ -91,6 +91,19 @@ public sealed unsafe class KqueueSelectorTests(int abiNumber)
     }
 
     [Test]
+    public void EachFilterCarriesTheTokenAsUdataAndAChangedTokenIsRetagged()
+    {
+        _selector.Register(Fd, Interest.Read, 1);
+        Assert.That(_sys.KeventUData[((nuint)Fd, EVFILT_READ)], Is.EqualTo(1));
+        _selector.Modify(Fd, Interest.ReadWrite, (3L << 32) | 4);
+        Assert.That(_sys.KeventUData[((nuint)Fd, EVFILT_READ)], Is.EqualTo((3L << 32) | 4), "the kept read filter is added again with the new token");
+        Assert.That(_sys.KeventUData[((nuint)Fd, EVFILT_WRITE)], Is.EqualTo((3L << 32) | 4));
+        _sys.KeventWaits.Enqueue(Events((Fd, EVFILT_WRITE, 0, 0)));
+        Assert.That(_selector.Wait(_events, null), Is.EqualTo(1));
+        Assert.That(_events[0], Is.EqualTo(new SelectorEvent((3L << 32) | 4, SelectorEvents.Writable)));
+    }
+
+    [Test]
     public void EndOfFileIsAHangUpAndASocketErrorIsAnError()
     {
         _selector.Register(Fd, Interest.Read, 1);
@@ -134,17 +147,23 @@ public sealed unsafe class KqueueSelectorTests(int abiNumber)
         Assert.That(pipeRead.Filter, Is.EqualTo(EVFILT_READ));
         selector.Wake();
         Assert.That(sys.Writes, Is.EqualTo(1));
-        sys.KeventWaits.Enqueue(Events(((int)pipeRead.Ident, EVFILT_READ, 0, 0)));
+        sys.KeventWaits.Enqueue(Events(sys, ((int)pipeRead.Ident, EVFILT_READ, 0, 0)));
         Assert.That(selector.Wait(_events, null), Is.Zero);
     }
 
-    private FakeSyscalls.KeventScript Events(params (int Ident, short Filter, ushort Flags, uint FFlags)[] ready)
+    // Reports as the kernel does: each with the udata its filter was added with.
+    private FakeSyscalls.KeventScript Events(params (int Ident, short Filter, ushort Flags, uint FFlags)[] ready) => Events(_sys, ready);
+
+    private FakeSyscalls.KeventScript Events(FakeSyscalls sys, params (int Ident, short Filter, ushort Flags, uint FFlags)[] ready)
     {
         KeventAbi abi = Abi;
         return (void* events, int count, out Errno errno) =>
         {
             for (int i = 0; i < ready.Length; i++)
-                KeventLayout.Set(abi, events, i, (nuint)ready[i].Ident, ready[i].Filter, ready[i].Flags, ready[i].FFlags, 0, 0);
+            {
+                long udata = sys.KeventUData.GetValueOrDefault(((nuint)ready[i].Ident, ready[i].Filter));
+                KeventLayout.Set(abi, events, i, (nuint)ready[i].Ident, ready[i].Filter, ready[i].Flags, ready[i].FFlags, 0, (nint)udata);
+            }
             errno = Errno.Success;
             return ready.Length;
         };

@@ -7,6 +7,7 @@ using Reactor.Native;
 using Reactor.Net.Internal;
 using Reactor.Protocols;
 using Reactor.Time;
+using Reactor.Core.Internal;
 
 namespace Reactor.Net.Stream;
 
@@ -18,8 +19,11 @@ namespace Reactor.Net.Stream;
 /// Like Twisted's port (a <c>FileDescriptor</c>, hence a push producer) it can be paused: while paused,
 /// new clients wait in the kernel's backlog.
 /// </summary>
-internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDescriptor, IPushProducer, ITransportStarter
+internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDescriptor, IPushProducer, ITransportStarter, ISlotHolder
 {
+    /// <inheritdoc/>
+    long ISlotHolder.SlotToken { get; set; }
+
     /// <summary>At most this many accepts per readiness report, so one busy port cannot starve the loop.</summary>
     internal const int MaxAcceptsPerRead = 128;
 

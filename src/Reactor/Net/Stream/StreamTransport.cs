@@ -22,8 +22,11 @@ namespace Reactor.Net.Stream;
 /// Threading: every member runs on the reactor thread. Protocol callbacks are never re-entered:
 /// closes and errors found while user code runs are delivered from the loop afterwards.
 /// </remarks>
-internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer, IReadDescriptor, IWriteDescriptor, IFlushable
+internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer, IReadDescriptor, IWriteDescriptor, IFlushable, ISlotHolder
 {
+    /// <inheritdoc/>
+    long ISlotHolder.SlotToken { get; set; }
+
     /// <summary>The reactor this connection lives on.</summary>
     protected readonly ITransportHost Host;
 

@@ -7,6 +7,7 @@ using Reactor.Native;
 using Reactor.Net.Internal;
 using Reactor.Selectors;
 using Reactor.Time;
+using Reactor.Core.Internal;
 
 namespace Reactor.Net.Tcp;
 
@@ -15,8 +16,11 @@ namespace Reactor.Net.Tcp;
 /// a name, starts a non-blocking connect, waits for writability, and reads SO_ERROR to learn how
 /// it ended — or gives up when the timeout fires or the connector stops it.
 /// </summary>
-internal sealed class TcpClientAttempt : IWriteDescriptor
+internal sealed class TcpClientAttempt : IWriteDescriptor, ISlotHolder
 {
+    /// <inheritdoc/>
+    long ISlotHolder.SlotToken { get; set; }
+
     private readonly ITransportHost _host;
     private readonly TcpConnector _connector;
     private readonly string _hostName;

@@ -6,7 +6,7 @@ using Reactor.Net.Internal;
 
 namespace Reactor.Net.Udp;
 
-public abstract unsafe partial class DatagramPort
+internal abstract unsafe partial class DatagramPort
 {
     /// <summary>
     /// Turns the sender's <c>sockaddr</c> into the endpoint handed to the protocol (the same

@@ -5,7 +5,7 @@ using Reactor.Protocols;
 namespace Reactor.Net.Udp;
 
 /// <summary>The socket's options and descriptor, for UDP and UNIX datagram ports alike.</summary>
-public abstract partial class DatagramPort : ISocketOptions
+internal abstract partial class DatagramPort : ISocketOptions
 {
     /// <inheritdoc/>
     public int GetSocketOption(SocketOptionLevel level, SocketOptionName name) => SocketOptionCalls.Get(_host.Syscalls, FileDescriptor, this, level, name);

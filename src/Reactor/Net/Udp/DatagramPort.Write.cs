@@ -4,7 +4,7 @@ using Reactor.Native;
 
 namespace Reactor.Net.Udp;
 
-public abstract unsafe partial class DatagramPort
+internal abstract unsafe partial class DatagramPort
 {
     /// <summary>Room for the largest <c>sockaddr</c> a destination is written into.</summary>
     private protected const int MaxDestinationLength = AddressCapacity;

@@ -9,6 +9,7 @@ using Reactor.Native;
 using Reactor.Net.Internal;
 using Reactor.Protocols.Datagram;
 using Reactor.Protocols;
+using Reactor.Core.Internal;
 
 namespace Reactor.Net.Udp;
 
@@ -26,13 +27,16 @@ namespace Reactor.Net.Udp;
 /// </para>
 /// <para>Threading: reactor thread only. Protocol callbacks that throw are logged and never stop the port.</para>
 /// </remarks>
-public abstract unsafe partial class DatagramPort : IListeningPort, IDatagramTransport, IReadDescriptor
+internal abstract unsafe partial class DatagramPort : IDatagramPort, IReadDescriptor, ISlotHolder
 {
+    /// <inheritdoc/>
+    long ISlotHolder.SlotToken { get; set; }
+
     /// <summary>The default largest datagram delivered, as Twisted's <c>maxPacketSize</c>.</summary>
-    public const int DefaultMaxPacketSize = 8192;
+    public const int DefaultMaxPacketSize = IDatagramPort.DefaultMaxPacketSize;
 
     /// <summary>At most this many datagrams are read per readiness report.</summary>
-    public const int MaxDatagramsPerRead = 32;
+    public const int MaxDatagramsPerRead = IDatagramPort.MaxDatagramsPerRead;
 
     // Room for the largest sockaddr (sockaddr_un is 110 bytes on Linux, 106 on macOS).
     private const int AddressCapacity = 128;

@@ -8,7 +8,7 @@ namespace Reactor.Net.Udp;
 // IP multicast (Twisted's MulticastMixin), for IPv4 and IPv6. The options go through the
 // socket's own setters: they run once per call, never per datagram, and the BCL already knows
 // each OS's option numbers and ip_mreq / ipv6_mreq layouts.
-public sealed partial class UdpPort
+internal sealed partial class UdpPort
 {
     /// <inheritdoc/>
     public Deferred<object?> JoinGroup(IPAddress group, IPAddress? interfaceAddress = null, int interfaceIndex = 0) =>

@@ -18,13 +18,13 @@ namespace Reactor.Net.Udp;
 /// Each sender is given one <see cref="IPEndPoint"/> instance that is reused for its later
 /// datagrams (up to 4,096 senders remembered), so steady traffic allocates nothing per datagram.
 /// </remarks>
-public sealed partial class UdpPort : DatagramPort, IMulticastTransport
+internal sealed partial class UdpPort : DatagramPort, IUdpPort
 {
-    /// <summary>The largest UDP payload over IPv4: 65,535 − 20 (IP header) − 8 (UDP header).</summary>
-    public const int MaxIPv4Datagram = 65_507;
+    /// <inheritdoc cref="IUdpPort.MaxIPv4Datagram"/>
+    public const int MaxIPv4Datagram = IUdpPort.MaxIPv4Datagram;
 
-    /// <summary>The largest UDP payload over IPv6 without jumbograms: 65,535 − 8 (UDP header).</summary>
-    public const int MaxIPv6Datagram = 65_527;
+    /// <inheritdoc cref="IUdpPort.MaxIPv6Datagram"/>
+    public const int MaxIPv6Datagram = IUdpPort.MaxIPv6Datagram;
 
     private readonly IPEndPointCodec _senders = new();
     private readonly IPEndPoint _host;

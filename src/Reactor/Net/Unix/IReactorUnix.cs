@@ -7,7 +7,7 @@ namespace Reactor.Net.Unix;
 public interface IReactorUnix
 {
     /// <summary>The permissions of a socket file when none are given: 0666, as Twisted.</summary>
-    const UnixFileMode DefaultMode = UnixDatagramPort.DefaultMode;
+    const UnixFileMode DefaultMode = IUnixDatagramPort.DefaultMode;
 
     /// <summary>
     /// Listens on the UNIX socket <paramref name="path"/>; each connection gets a protocol from

@@ -19,8 +19,8 @@ public interface IReactorUnixDatagram
     /// <param name="mode">The socket file's permissions (default 0666).</param>
     /// <exception cref="CannotListenError">The path could not be bound (it exists, or its directory does not).</exception>
     /// <exception cref="ArgumentException">The path is empty or longer than sun_path allows.</exception>
-    UnixDatagramPort ListenUnixDatagram(string path, DatagramProtocol protocol, int maxPacketSize = DatagramPort.DefaultMaxPacketSize,
-        UnixFileMode mode = UnixDatagramPort.DefaultMode);
+    IUnixDatagramPort ListenUnixDatagram(string path, DatagramProtocol protocol, int maxPacketSize = IDatagramPort.DefaultMaxPacketSize,
+        UnixFileMode mode = IUnixDatagramPort.DefaultMode);
 
     /// <summary>
     /// Connects a UNIX datagram socket to the one bound at <paramref name="path"/>: datagrams are
@@ -35,6 +35,6 @@ public interface IReactorUnixDatagram
     /// <param name="bindPath">A path to bind first, so the peer can tell this socket apart; null leaves it unnamed.</param>
     /// <exception cref="CannotListenError"><paramref name="bindPath"/> could not be bound.</exception>
     /// <exception cref="ArgumentException">A path is empty or too long.</exception>
-    UnixDatagramPort ConnectUnixDatagram(string path, ConnectedDatagramProtocol protocol, int maxPacketSize = DatagramPort.DefaultMaxPacketSize,
-        UnixFileMode mode = UnixDatagramPort.DefaultMode, string? bindPath = null);
+    IUnixDatagramPort ConnectUnixDatagram(string path, ConnectedDatagramProtocol protocol, int maxPacketSize = IDatagramPort.DefaultMaxPacketSize,
+        UnixFileMode mode = IUnixDatagramPort.DefaultMode, string? bindPath = null);
 }

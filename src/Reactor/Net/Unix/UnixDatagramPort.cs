@@ -21,11 +21,10 @@ namespace Reactor.Net.Unix;
 /// <c>Write</c> return false (EAGAIN) rather than losing the datagram silently. The socket file
 /// a port created is removed when it closes.
 /// </remarks>
-public sealed class UnixDatagramPort : DatagramPort
+internal sealed class UnixDatagramPort : DatagramPort, IUnixDatagramPort
 {
     /// <summary>The default permissions of the socket file: read and write for everyone (0666), as Twisted.</summary>
-    public const UnixFileMode DefaultMode =
-        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+    public const UnixFileMode DefaultMode = IUnixDatagramPort.DefaultMode;
 
     private readonly UnixEndPointCodec _peers = new();
     private readonly EndPoint _host;

@@ -22,6 +22,7 @@ internal sealed class RegistrationTable
     public ref Registration Add(int fd, Interest interest, long token)
     {
         ValidateDescriptor(fd);
+        ValidateToken(token);
         if (Contains(fd)) throw new InvalidOperationException($"Descriptor {fd} is already registered with this selector.");
         if (fd >= _entries.Length)
         {
@@ -59,6 +60,15 @@ internal sealed class RegistrationTable
     {
         if (fd < 0) throw new ArgumentOutOfRangeException(nameof(fd), fd, "A file descriptor is never negative.");
     }
+
+    /// <summary>Rejects the token −1, which backends keep for their own wake-up descriptor.</summary>
+    public static void ValidateToken(long token)
+    {
+        if (token == ReservedToken) throw new ArgumentOutOfRangeException(nameof(token), token, "The token -1 is reserved for the selector's wake-up.");
+    }
+
+    /// <summary>The one token a caller may not use (see <see cref="ISelector.Register"/>).</summary>
+    public const long ReservedToken = -1;
 
     /// <summary>Rejects interest values outside <see cref="Interest.ReadWrite"/>.</summary>
     public static void ValidateInterest(Interest interest)

@@ -261,14 +261,14 @@ public class AdoptionTests
         var protocol = new RecordingDatagramProtocol();
         protocol.OnDatagram = (data, from) => protocol.Transport!.Write(data, from);
         IPEndPoint address;
-        DatagramPort port;
+        IDatagramPort port;
         using (var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
         {
             socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             address = (IPEndPoint)socket.LocalEndPoint!;
             port = _reactor.AdoptDatagramPort((int)socket.Handle, AddressFamily.InterNetwork, protocol);
         }
-        Assert.That(port, Is.InstanceOf<UdpPort>());
+        Assert.That(port, Is.InstanceOf<IUdpPort>());
         Assert.That(port.GetHost(), Is.EqualTo(address));
         Assert.That(protocol.Starts, Is.EqualTo(1));
 
@@ -299,7 +299,7 @@ public class AdoptionTests
             var protocol = new RecordingDatagramProtocol();
             var port = _reactor.AdoptDatagramPort(theirs, AddressFamily.Unix, protocol);
             LoopTestKit.Close(fds, theirs);
-            Assert.That(port, Is.InstanceOf<UnixDatagramPort>());
+            Assert.That(port, Is.InstanceOf<IUnixDatagramPort>());
             Assert.That(port.GetPeer(), Is.Not.Null, "a connected socket stays connected");
 
             LoopTestKit.Send(mine, 3);

@@ -28,7 +28,7 @@ public class MulticastTests
     // A group per test run, so parallel runs on one machine do not hear each other.
     private static IPAddress FreshGroup() => IPAddress.Parse($"239.255.{Random.Shared.Next(1, 255)}.{Random.Shared.Next(1, 255)}");
 
-    private UdpPort Sender()
+    private IUdpPort Sender()
     {
         var sender = _reactor.ListenMulticast(0, new RecordingDatagramProtocol(), "127.0.0.1");
         sender.SetOutgoingInterface(Loopback);

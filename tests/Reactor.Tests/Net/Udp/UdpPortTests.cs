@@ -154,10 +154,10 @@ public class UdpPortTests
     public void ADatagramLargerThanThePathAllowsIsAClearError()
     {
         var receiver = new RecordingDatagramProtocol();
-        var receiverPort = _reactor.ListenUdp(0, receiver, "127.0.0.1", maxPacketSize: UdpPort.MaxIPv4Datagram);
+        var receiverPort = _reactor.ListenUdp(0, receiver, "127.0.0.1", maxPacketSize: IUdpPort.MaxIPv4Datagram);
         var sender = _reactor.ListenUdp(0, new RecordingDatagramProtocol(), "127.0.0.1");
 
-        var error = Assert.Throws<MessageLengthError>(() => sender.Write(new byte[UdpPort.MaxIPv4Datagram + 1], receiverPort.GetHost()));
+        var error = Assert.Throws<MessageLengthError>(() => sender.Write(new byte[IUdpPort.MaxIPv4Datagram + 1], receiverPort.GetHost()));
         Assert.Multiple(() =>
         {
             Assert.That(error!.Size, Is.EqualTo(65_508));
@@ -166,7 +166,7 @@ public class UdpPortTests
         });
 
         // The largest datagram IPv4 allows goes through whole.
-        var largest = new byte[UdpPort.MaxIPv4Datagram];
+        var largest = new byte[IUdpPort.MaxIPv4Datagram];
         new Random(7).NextBytes(largest);
         Assert.That(sender.Write(largest, receiverPort.GetHost()), Is.True);
         IterateUntil(_reactor, () => receiver.Received.Count == 1, "the 65,507-byte datagram");
@@ -209,8 +209,8 @@ public class UdpPortTests
         Assert.Multiple(() =>
         {
             Assert.That(receiver.Received, Has.Count.EqualTo(100));
-            Assert.That(perRead, Has.All.LessThanOrEqualTo(DatagramPort.MaxDatagramsPerRead));
-            Assert.That(perRead.Max(), Is.EqualTo(DatagramPort.MaxDatagramsPerRead), "a full socket drains a whole batch per report");
+            Assert.That(perRead, Has.All.LessThanOrEqualTo(IDatagramPort.MaxDatagramsPerRead));
+            Assert.That(perRead.Max(), Is.EqualTo(IDatagramPort.MaxDatagramsPerRead), "a full socket drains a whole batch per report");
             Assert.That(receiver.Received.Select(r => BitConverter.ToInt32(r.Data)), Is.EqualTo(Enumerable.Range(0, 100)));
         });
     }

@@ -63,7 +63,7 @@ public sealed class GroupMember(IPAddress group, Action<string> heard) : Datagra
 public static class UdpSamples
 {
     /// <summary>An echo port and a client asking it once.</summary>
-    public static (UdpPort Server, UdpPort Client) EchoOnce(ReactorLoop reactor, Action<string> answered)
+    public static (IUdpPort Server, IUdpPort Client) EchoOnce(ReactorLoop reactor, Action<string> answered)
     {
         #region listen
         var server = reactor.ListenUdp(0, new Echo(), "127.0.0.1"); // 0: any free port
@@ -73,7 +73,7 @@ public static class UdpSamples
     }
 
     /// <summary>A member of <paramref name="group"/> and a sender writing one datagram to the group.</summary>
-    public static (GroupMember Member, UdpPort Sender) Multicast(ReactorLoop reactor, IPAddress group, Action<string> heard)
+    public static (GroupMember Member, IUdpPort Sender) Multicast(ReactorLoop reactor, IPAddress group, Action<string> heard)
     {
         #region multicast
         var member = new GroupMember(group, heard);

@@ -2,6 +2,7 @@ using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Native;
 using Reactor.Net.Internal;
+using Reactor.Core.Internal;
 
 namespace Reactor.Net.Processes.Internal;
 
@@ -13,8 +14,11 @@ namespace Reactor.Net.Processes.Internal;
 /// own pids). The pidfd also carries signals (pidfd_send_signal), which can never reach a pid the
 /// kernel has recycled.
 /// </summary>
-internal sealed class PidFdExitWatcher : IReadDescriptor, IExitWatcher
+internal sealed class PidFdExitWatcher : IReadDescriptor, IExitWatcher, ISlotHolder
 {
+    /// <inheritdoc/>
+    long ISlotHolder.SlotToken { get; set; }
+
     private readonly ITransportHost _host;
     private readonly IProcessSyscalls _process;
     private readonly Action<ChildExitStatus?, Errno> _reaped;

@@ -3,6 +3,7 @@ using Reactor.Defer;
 using Reactor.Native;
 using Reactor.Net.Internal;
 using Reactor.Time;
+using Reactor.Core.Internal;
 
 namespace Reactor.Net.Processes.Internal;
 
@@ -11,8 +12,11 @@ namespace Reactor.Net.Processes.Internal;
 /// <see cref="ChildFd.ReadFromChild"/>), or of a terminal's master side (Twisted's <c>ProcessReader</c>).
 /// Reads into the reactor's shared buffer and hands each chunk to the owner.
 /// </summary>
-internal sealed class ProcessReader : IReadDescriptor
+internal sealed class ProcessReader : IReadDescriptor, ISlotHolder
 {
+    /// <inheritdoc/>
+    long ISlotHolder.SlotToken { get; set; }
+
     private readonly ITransportHost _host;
     private readonly IPipeOwner _owner;
     private int _fd;

@@ -18,8 +18,11 @@ namespace Reactor.Net.Processes.Internal;
 /// never reports otherwise), the kernel reports an error once no reader is left, so the closing is
 /// noticed without having to write (Twisted's "read hack" on stdin).
 /// </remarks>
-internal sealed class ProcessWriter : IReadDescriptor, IWriteDescriptor, IFlushable
+internal sealed class ProcessWriter : IReadDescriptor, IWriteDescriptor, IFlushable, ISlotHolder
 {
+    /// <inheritdoc/>
+    long ISlotHolder.SlotToken { get; set; }
+
     private readonly ITransportHost _host;
     private readonly IPipeOwner _owner;
     private readonly OutputBuffer _output = new();
