@@ -29,14 +29,3 @@ public sealed partial class ReactorLoop
             $"{member} must be called on the reactor thread, and this is another thread while the reactor runs. " +
             $"Hand the call to the reactor with CallFromThread: reactor.CallFromThread(() => ...).");
 }
-
-/// <summary>The thread guard for code that holds a reactor as one of its interfaces.</summary>
-internal static class ReactorThreadGuard
-{
-    /// <summary>Throws if <paramref name="reactor"/> is a running <see cref="ReactorLoop"/> on another thread; fakes and clocks pass.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Check(object? reactor, string member)
-    {
-        if (reactor is ReactorLoop loop) loop.CheckReactorThread(member);
-    }
-}

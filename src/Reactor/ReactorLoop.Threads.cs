@@ -2,7 +2,7 @@ using Reactor.Core.Internal;
 
 namespace Reactor;
 
-public sealed partial class ReactorLoop
+public sealed partial class ReactorLoop : Core.Internal.ILoopServices
 {
     // 1 while the loop is, or is about to be, blocked in the selector's Wait. Producers wake the
     // selector only then, so CallFromThread costs no system call while the loop is busy.
@@ -32,6 +32,12 @@ public sealed partial class ReactorLoop
         ArgumentNullException.ThrowIfNull(callback);
         return TryCallFromThread(new ThreadCall(callback, state));
     }
+
+    /// <inheritdoc/>
+    void Core.Internal.ILoopServices.CheckReactorThread(string member) => CheckReactorThread(member);
+
+    /// <inheritdoc/>
+    bool Core.Internal.ILoopServices.CallFromThread(SendOrPostCallback callback, object? state) => CallFromThread(callback, state);
 
     private bool TryCallFromThread(ThreadCall call)
     {

@@ -3,7 +3,7 @@ using Reactor.Time;
 
 namespace Reactor;
 
-public sealed partial class ReactorLoop
+public sealed partial class ReactorLoop : Time.Internal.IPooledTimers
 {
     /// <summary>Monotonic time since the reactor was created.</summary>
     public TimeSpan Now => Stopwatch.GetElapsedTime(_origin);

@@ -57,7 +57,7 @@ public static class ReactExtensions
                     code = exit.ExitCode;
                     break;
                 case Failure failure:
-                    var logger = (reactor as ReactorLoop)?.Logger ?? Deferred.Logger;
+                    var logger = (reactor as ILoopServices)?.Logger ?? Deferred.Logger;
                     CoreLog.ReactMainFailed(logger, failure.Value);
                     code = 1;
                     break;

@@ -25,7 +25,7 @@ namespace Reactor.Time;
 /// exception and runs the remaining calls, so one failing call never stops the loop.
 /// </para>
 /// </remarks>
-public sealed class Clock : IReactorTime
+public sealed class Clock : IReactorTime, Internal.IPooledTimers
 {
     private readonly TimerQueue _queue;
     private TimeSpan _now;

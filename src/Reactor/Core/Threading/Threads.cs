@@ -1,3 +1,4 @@
+using Reactor.Core.Internal;
 using Reactor.Defer;
 
 namespace Reactor.Core.Threading;
@@ -146,10 +147,10 @@ public static class Threads
                 return null; // the failure is handed to the waiting thread, not left unhandled
             });
         };
-        if (reactor is ReactorLoop loop)
+        if (reactor is ILoopServices loop)
         {
             // A disposed loop drops the call (CallFromThread never throws on worker threads): waiting would be forever.
-            if (!loop.CallFromThread(static state => ((Action)state!)(), run)) throw new ObjectDisposedException(nameof(ReactorLoop), "The reactor was disposed; the call was not run.");
+            if (!loop.CallFromThread(static state => ((Action)state!)(), run)) throw new ObjectDisposedException("ReactorLoop", "The reactor was disposed; the call was not run.");
         }
         else
         {

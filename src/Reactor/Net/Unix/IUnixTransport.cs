@@ -12,9 +12,11 @@ public interface IUnixTransport : IStreamTransport
     /// Queues <paramref name="fileDescriptor"/> to be copied to the peer (SCM_RIGHTS). It travels
     /// with the next byte written after it, so write at least one byte per descriptor; the peer's
     /// protocol (an <see cref="IFileDescriptorReceiver"/>) receives its copy just before that byte.
-    /// The descriptor must stay open until then; the caller still owns it.
+    /// The descriptor is duplicated at once: the caller still owns its own and may close it right
+    /// after this call; the copy is closed once sent, or when the connection ends unsent.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="fileDescriptor"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><paramref name="fileDescriptor"/> is not an open descriptor.</exception>
     /// <exception cref="InvalidOperationException">The connection is closed.</exception>
     void SendFileDescriptor(int fileDescriptor);
 
@@ -30,7 +32,8 @@ public interface IUnixTransport : IStreamTransport
 /// <summary>A protocol that accepts file descriptors sent over a UNIX connection (Twisted's <c>IFileDescriptorReceiver</c>).</summary>
 /// <remarks>
 /// Without this interface, received descriptors are closed (and the fact is logged). The
-/// descriptor received is a new one in this process, close-on-exec; the protocol owns it and must close it.
+/// descriptor received is a new one in this process, close-on-exec; the protocol owns it and must close it,
+/// unless <see cref="FileDescriptorReceived"/> throws: then the transport closes it.
 /// </remarks>
 public interface IFileDescriptorReceiver
 {

@@ -56,6 +56,7 @@ internal sealed partial class UnixConnection
             var n = _messages.SendWithDescriptors(FileDescriptor, buffer + sent, 1, &descriptor, 1, out errno);
             if (n < 0) return sent > 0 ? Partial(sent, out errno) : n;
             _descriptorsToSend.Dequeue();
+            Syscalls.Close(descriptor, out _); // our copy: the peer has its own now
             sent += n;
         }
         if (sent == length) return Partial(sent, out errno);
@@ -95,7 +96,9 @@ internal sealed partial class UnixConnection
             }
             catch (Exception ex)
             {
+                // The handler failed, so it did not take the descriptor: close it rather than leak it.
                 LogUserError(ex, "FileDescriptorReceived");
+                Syscalls.Close(descriptors[i], out _);
             }
         }
     }
@@ -105,6 +108,6 @@ internal sealed partial class UnixConnection
     {
         if (_descriptorsToSend.Count == 0) return;
         NetLog.DescriptorsNotSent(Host.Logger, this, _descriptorsToSend.Count);
-        _descriptorsToSend.Clear();
+        while (_descriptorsToSend.TryDequeue(out var copy)) Syscalls.Close(copy, out _);
     }
 }

@@ -57,7 +57,11 @@ internal sealed partial class UnixConnection : StreamTransport, IUnixTransport, 
     {
         ArgumentOutOfRangeException.ThrowIfNegative(fileDescriptor);
         if (!Connected || FileDescriptor < 0) throw new InvalidOperationException("The UNIX connection is closed.");
-        _descriptorsToSend.Enqueue(fileDescriptor);
+        // A copy is queued, so the caller may close (or reuse the number of) its own at once without
+        // changing what is sent later (issue 12); the copy is closed once sent or when the connection ends.
+        var copy = Syscalls.Fcntl(fileDescriptor, ProcessConstants.F_DUPFD_CLOEXEC, 0, out var errno);
+        if (copy < 0) throw new ArgumentException($"{fileDescriptor} is not an open descriptor ({errno}).", nameof(fileDescriptor));
+        _descriptorsToSend.Enqueue(copy);
     }
 
     /// <inheritdoc/>

@@ -45,7 +45,7 @@ internal sealed unsafe class UnixPort : AcceptingPort
 
     /// <summary>
     /// Takes the lock (with <paramref name="wantPid"/>), removes a stale socket file, binds,
-    /// listens, sets the file's mode, starts the factory and starts accepting.
+    /// sets the file's mode, listens, starts the factory and starts accepting.
     /// </summary>
     /// <exception cref="CannotListenError">A live server holds the lock, or the path could not be bound.</exception>
     public static UnixPort Listen(ITransportHost host, string path, IProtocolFactory factory, int backlog, UnixFileMode mode, bool wantPid)
@@ -91,6 +91,9 @@ internal sealed unsafe class UnixPort : AcceptingPort
         }
         var errno = UnixSocketFiles.Bind(fd, endPoint);
         var bound = errno.IsSuccess;
+        // The mode is set between bind and listen: a socket that is not listening refuses every
+        // connect, so no client can get in under the default mode before it is narrowed (issue 12).
+        if (bound && file is not null && !OperatingSystem.IsWindows()) File.SetUnixFileMode(file, mode);
         if (bound && SocketInterop.Listen(fd, backlog) != 0) errno = Errno.FromLastPInvokeError();
         if (!errno.IsSuccess)
         {
@@ -99,8 +102,6 @@ internal sealed unsafe class UnixPort : AcceptingPort
             lockFile?.Dispose();
             throw new CannotListenError(printable, errno.ToSocketException());
         }
-        if (file is not null && !OperatingSystem.IsWindows()) File.SetUnixFileMode(file, mode);
-
         var port = new UnixPort(host, factory, fd, endPoint, file, lockFile);
         port.StartAccepting();
         NetLog.UnixPortListening(host.Logger, printable);

@@ -52,18 +52,8 @@ internal sealed partial class TlsLayer
         if (_pumpScheduled || _readPending || !_handshakeDone || _readsFinished || _lost) return;
         _pumpScheduled = true;
         // The reactor's pooled timers keep a pause/resume cycle free of allocation.
-        switch (_clock)
-        {
-            case ReactorLoop loop:
-                loop.CallLater(TimeSpan.Zero, static (TlsLayer layer) => layer.RunScheduledPump(), this);
-                break;
-            case Reactor.Time.Clock clock:
-                clock.CallLater(TimeSpan.Zero, static (TlsLayer layer) => layer.RunScheduledPump(), this);
-                break;
-            default:
-                _clock.CallLater(TimeSpan.Zero, _scheduledPump);
-                break;
-        }
+        if (_clock is Time.Internal.IPooledTimers timers) timers.CallLater(TimeSpan.Zero, static (TlsLayer layer) => layer.RunScheduledPump(), this);
+        else _clock.CallLater(TimeSpan.Zero, _scheduledPump);
     }
 
     /// <summary>

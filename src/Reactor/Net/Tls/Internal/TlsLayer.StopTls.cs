@@ -1,3 +1,4 @@
+using Reactor.Core.Internal;
 using Reactor.Defer;
 using Reactor.Errors;
 using Reactor.Protocols;

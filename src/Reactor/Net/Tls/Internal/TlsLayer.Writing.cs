@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.Extensions.Logging;
+using Reactor.Core.Internal;
 using Reactor.Buffers;
 using Reactor.Core;
 using Reactor.Defer;

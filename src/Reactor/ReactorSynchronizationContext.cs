@@ -1,6 +1,6 @@
 using System.Runtime.ExceptionServices;
 
-namespace Reactor.Core;
+namespace Reactor;
 
 /// <summary>
 /// The <see cref="System.Threading.SynchronizationContext"/> a <see cref="ReactorLoop"/> installs on

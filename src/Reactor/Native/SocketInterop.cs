@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Reactor.Net.Internal;
+namespace Reactor.Native;
 
 /// <summary>
 /// The socket set-up calls that the Native layer's <c>ISyscalls</c> seam does not carry:
@@ -9,10 +9,10 @@ namespace Reactor.Net.Internal;
 /// </summary>
 internal static unsafe partial class SocketInterop
 {
-    // "libc" is mapped to the real C library by the Native layer's resolver.
+    // "libc" is mapped to the real C library by the resolver.
     private const string Libc = "libc";
 
-    static SocketInterop() => Reactor.Native.LibcResolver.EnsureRegistered();
+    static SocketInterop() => LibcResolver.EnsureRegistered();
 
     [LibraryImport(Libc, EntryPoint = "socket", SetLastError = true)]
     internal static partial int Socket(int domain, int type, int protocol);
