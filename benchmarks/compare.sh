@@ -13,7 +13,10 @@
 #        benchmarks/compare.sh --metrics [-r PASSES] [-d SECONDS] [-w SECONDS] [-l "a c"]      (the --metrics section)
 #   -r PASSES   interleaved passes (default 3; the table shows medians)
 #   -d SECONDS  measured seconds per cell (default 2)
-#   -w SECONDS  warm-up seconds per cell, not measured (default 3: the .NET servers finish tiered JIT)
+#   -w SECONDS  warm-up seconds per cell, not measured (default 8: the .NET servers finish tiered JIT.
+#               At 3 s, churn's few thousand connections a second on a loaded 2-vCPU VM left .NET's
+#               background compiler ~100 ms of work inside the 2 s window: ~20 µs per connection, which
+#               read as "Reactor churn costs 1.9x C"; from 8 s on it measured 0.91x)
 #   -l LIST     workloads (default "a b c d e p j"; see the workload_* functions; p and j are HTTP)
 #   -p LIST     peers (default "reactor c-epoll kestrel"; see the peer_* and http_peer_* functions;
 #               reactor-io_uring = the Echo example with --selector io_uring)
@@ -31,7 +34,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-PASSES=3 DUR=2 WARM=3 WORKLOADS="a b c d e p j" PEERS="reactor c-epoll kestrel" UPDATE=0 LOOPS="" METRICS=0 CHOSEN_WORKLOADS=0
+PASSES=3 DUR=2 WARM=8 WORKLOADS="a b c d e p j" PEERS="reactor c-epoll kestrel" UPDATE=0 LOOPS="" METRICS=0 CHOSEN_WORKLOADS=0
 args=()
 for a in "$@"; do
   case $a in --loops) args+=(-L) ;; --metrics) args+=(-M) ;; *) args+=("$a") ;; esac

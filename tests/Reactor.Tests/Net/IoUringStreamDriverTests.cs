@@ -121,6 +121,31 @@ public sealed class IoUringStreamDriverTests
     }
 
     [Test]
+    public void ALargeWriteGoesOutWithSendAndTheRestIsSubmittedInOrder()
+    {
+        Start();
+        const int total = 4 * 1024 * 1024;
+        var pattern = new byte[total];
+        for (int i = 0; i < total; i++) pattern[i] = NetTesting.PatternAt(i);
+        var port = _reactor.ListenTcp(0, Factory.ForProtocol(() => new RecordingProtocol
+        {
+            // Written through (send(2) from this span); what the kernel refuses is copied and submitted.
+            OnConnectionMade = p =>
+            {
+                p.Transport.Write(pattern);
+                p.Transport.LoseConnection();
+            },
+        }), @interface: "127.0.0.1");
+        var checker = new PatternChecker();
+        _reactor.ConnectTcp("127.0.0.1", NetTesting.PortOf(port), new RecordingClientFactory(() => checker));
+
+        _reactor.RunUntil(() => checker.Lost is not null, "every byte and the close");
+        Assert.That(checker.Received, Is.EqualTo(total));
+        Assert.That(checker.FirstMismatch, Is.EqualTo(-1), "in order");
+        Assert.That(checker.Lost!.Value, Is.InstanceOf<ConnectionDone>());
+    }
+
+    [Test]
     public void AnAbortWithASendInFlightEndsCleanlyOnBothSides()
     {
         Start();

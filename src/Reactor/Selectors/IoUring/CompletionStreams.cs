@@ -28,8 +28,12 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
     /// <summary>Buffers in the ring by default (a power of two).</summary>
     public const int DefaultBufferCount = 256;
 
-    /// <summary>Bytes per buffer by default: one completion carries at most this much.</summary>
-    public const int DefaultBufferSize = 32 * 1024;
+    /// <summary>
+    /// Bytes per buffer by default: one completion carries at most this much. 64 KiB, like the
+    /// readiness path's read buffer: a 64 KiB message arrives as one completion (at 32 KiB, bulk
+    /// echo cost two completions, two protocol calls and a gathered send per message).
+    /// </summary>
+    public const int DefaultBufferSize = 64 * 1024;
 
     private const ushort GroupId = 0;
     private const ulong IgnoredCompletion = 1UL << 62; // the selector's "drop this CQE" kind
