@@ -63,6 +63,7 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
         if (options.MaxEventsPerWait <= 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxEventsPerWait, "MaxEventsPerWait must be positive.");
         options.ValidateHardening();
+        options.ValidateHouse();
         Options = options;
 
         Logger = options.Logger

@@ -32,15 +32,13 @@ public class LoopbackEchoBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        Reactor.Net.Stream.StreamTransport.DefaultWriteThroughThreshold = WriteThroughThreshold;
-        _reactor = ReactorLoop.Create(new ReactorOptions { Selector = Kind });
+        _reactor = ReactorLoop.Create(new ReactorOptions { Selector = Kind, WriteThroughThreshold = WriteThroughThreshold });
         _pair = new LoopbackEchoPair(_reactor);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        Reactor.Net.Stream.StreamTransport.DefaultWriteThroughThreshold = Reactor.Net.Internal.OutputSegment.Size;
         _pair.StopListening();
         _reactor.Dispose();
     }

@@ -28,7 +28,6 @@ internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDesc
     internal const int MaxAcceptsPerRead = 128;
 
     /// <summary>How long accepting pauses after EMFILE / ENFILE / ENOBUFS / ENOMEM, unless set otherwise.</summary>
-    internal static readonly TimeSpan DefaultAcceptRetryDelay = TimeSpan.FromMilliseconds(100);
 
     private Deferred<object?>? _stopped;
     private IDelayedCall? _acceptRetry;
@@ -38,6 +37,7 @@ internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDesc
     protected AcceptingPort(ITransportHost host, ISyscalls syscalls, IProtocolFactory factory, int fd)
     {
         Host = host;
+        AcceptRetryDelay = host.Limits.AcceptRetryDelay;
         Syscalls = syscalls;
         Factory = factory;
         _fd = fd;
@@ -59,7 +59,7 @@ internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDesc
     public int FileDescriptor => _fd;
 
     /// <summary>How long this port pauses accepting after EMFILE / ENFILE / ENOBUFS / ENOMEM.</summary>
-    internal TimeSpan AcceptRetryDelay { get; set; } = DefaultAcceptRetryDelay;
+    internal TimeSpan AcceptRetryDelay { get; set; }
 
     /// <summary>How many times accepting has been paused for lack of descriptors or memory.</summary>
     internal int AcceptPauses { get; private set; }

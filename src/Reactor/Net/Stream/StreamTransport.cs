@@ -69,12 +69,12 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
         _driver = readinessOnly ? null : (host as IStreamCompletionSource)?.StreamDriver;
         Syscalls = host.Syscalls;
         _fd = fd;
-        WriteThroughThreshold = DefaultWriteThroughThreshold;
         _counters = CountersIn(host.Instruments);
         var limits = host.Limits;
         _highWaterMark = limits.HighWaterMark;
         _lowWaterMark = limits.LowWaterMark;
         CloseTimeout = limits.CloseTimeout;
+        WriteThroughThreshold = limits.WriteThroughThreshold;
     }
 
     /// <summary>Which counters this kind of connection adds to (TCP's; UNIX connections override).</summary>
@@ -84,14 +84,9 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
     private protected void CountSent(nint bytes) => _counters.BytesSent += bytes;
 
     /// <summary>
-    /// The write strategy: a write of at least this many bytes, with nothing pending, goes straight
-    /// to send(2) from the caller's buffer; smaller writes are gathered and flushed with one send or
-    /// writev at the end of the loop iteration. 0 writes everything through, <see cref="int.MaxValue"/>
-    /// gathers everything. See docs/design/tcp.md for the measurements behind the default.
+    /// This transport's write strategy, from <c>ReactorOptions.WriteThroughThreshold</c>: a write of at
+    /// least this many bytes, with nothing pending, goes straight to send(2); smaller ones are gathered.
     /// </summary>
-    internal static int DefaultWriteThroughThreshold { get; set; } = Internal.OutputSegment.Size;
-
-    /// <summary>This transport's write strategy (see <see cref="DefaultWriteThroughThreshold"/>).</summary>
     internal int WriteThroughThreshold { get; set; }
 
     /// <inheritdoc/>

@@ -82,7 +82,7 @@ public sealed class TlsCloseTests
         Assert.Multiple(() =>
         {
             Assert.That(client.ReadClosed, Is.True);
-            Assert.That(pair.Clock.Now - started, Is.EqualTo(TlsLayer.CloseNotifyTimeout));
+            Assert.That(pair.Clock.Now - started, Is.EqualTo(ReactorOptions.DefaultTlsCloseNotifyTimeout));
             Assert.That(server.LostReason!.Value, Is.TypeOf<ConnectionDone>());
         });
     }

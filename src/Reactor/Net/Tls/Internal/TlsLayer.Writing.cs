@@ -33,9 +33,11 @@ internal sealed partial class TlsLayer
 
     /// <summary>
     /// How long <see cref="LoseConnection"/> waits for the peer's close_notify after sending ours
-    /// before closing the transport anyway.
+    /// before closing the transport anyway: the reactor's <c>ReactorOptions.TlsCloseNotifyTimeout</c>
+    /// (the default where the clock is not a reactor, as in tests).
     /// </summary>
-    internal static TimeSpan CloseNotifyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    internal TimeSpan CloseNotifyTimeout =>
+        (_clock as ITransportHost)?.Limits.TlsCloseNotifyTimeout ?? ReactorOptions.DefaultTlsCloseNotifyTimeout;
 
     private bool AcceptsWrites => _underlying is not null && !_disconnecting && !_writeShutdownRequested && !_aborted && !_lost && !_failed;
 
@@ -282,7 +284,7 @@ internal sealed partial class TlsLayer
             // Both close_notify sent and received (or the peer is gone): close now. Otherwise
             // wait, reading, for the peer's close_notify, but not forever.
             if (_closeNotifyReceived || _readsFinished || _underlyingGone || !_handshakeDone) CloseUnderlying();
-            else _closeNotifyWait = _clock.CallLater(CloseNotifyTimeout, _closeNotifyTimedOut);
+            else if (TransportLimits.IsFinite(CloseNotifyTimeout)) _closeNotifyWait = _clock.CallLater(CloseNotifyTimeout, _closeNotifyTimedOut);
         }
         else if (_writeShutdownRequested && !_underlyingGone && !_aborted)
         {
