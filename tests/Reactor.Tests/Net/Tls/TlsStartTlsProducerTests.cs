@@ -5,6 +5,8 @@ using Reactor.Net.Tls;
 using Reactor.Protocols;
 using Reactor.Tests.Core;
 using Reactor.Tests.Net.Tls.Support;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Tls;
 
@@ -14,7 +16,8 @@ namespace Reactor.Tests.Net.Tls;
 /// transport calls back while the layer is calling down (a pull producer asked for more from inside
 /// the registration) still writes through TLS: no bytes escape in clear.
 /// </summary>
-public sealed class TlsStartTlsProducerTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public sealed class TlsStartTlsProducerTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;
     private CapturingLogger _logger = null!;
@@ -23,7 +26,7 @@ public sealed class TlsStartTlsProducerTests
     public void SetUp()
     {
         _logger = new CapturingLogger();
-        _reactor = ReactorLoop.Create(new ReactorOptions { Logger = _logger });
+        _reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = _logger });
     }
 
     [TearDown]

@@ -7,6 +7,8 @@ using Reactor.Protocols;
 using Reactor.Tests.Core;
 using Reactor.Tests.Net.Tls.Support;
 using static Reactor.Testing.DeferredAssert;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Tls;
 
@@ -15,7 +17,8 @@ namespace Reactor.Tests.Net.Tls;
 /// does STARTTLS, then ENDTLS with unwrap, then plaintext; Twisted has no equivalent). Over real
 /// loopback TCP: plaintext, STARTTLS, an encrypted exchange, close_notify both ways, plaintext again.
 /// </summary>
-public sealed class TlsStopTlsTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public sealed class TlsStopTlsTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;
     private CapturingLogger _logger = null!;
@@ -24,7 +27,7 @@ public sealed class TlsStopTlsTests
     public void SetUp()
     {
         _logger = new CapturingLogger();
-        _reactor = ReactorLoop.Create(new ReactorOptions { Logger = _logger });
+        _reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = _logger });
     }
 
     [TearDown]

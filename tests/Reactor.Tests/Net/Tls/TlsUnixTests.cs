@@ -6,11 +6,14 @@ using Reactor.Net;
 using Reactor.Protocols;
 using Reactor.Tests.Core;
 using Reactor.Tests.Net.Tls.Support;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Tls;
 
 /// <summary>TLS on UNIX stream sockets: the same layer as over TCP, wrapping factories and STARTTLS.</summary>
-public sealed class TlsUnixTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public sealed class TlsUnixTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;
     private CapturingLogger _logger = null!;
@@ -20,7 +23,7 @@ public sealed class TlsUnixTests
     public void SetUp()
     {
         _logger = new CapturingLogger();
-        _reactor = ReactorLoop.Create(new ReactorOptions { Logger = _logger });
+        _reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = _logger });
         _directory = Directory.CreateTempSubdirectory("reactor-tls-unix-").FullName;
     }
 

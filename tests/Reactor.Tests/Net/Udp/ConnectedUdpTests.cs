@@ -2,17 +2,19 @@ using System.Net;
 using Reactor.Core;
 using Reactor.Net;
 using static Reactor.Tests.Net.Udp.DatagramTestKit;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Udp;
 
 /// <summary>Connected UDP: one peer, Write without an address, ICMP refusals reported to the protocol.</summary>
-[TestFixture]
-public class ConnectedUdpTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public class ConnectedUdpTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;
 
     [SetUp]
-    public void SetUp() => _reactor = CreateReactor(out _);
+    public void SetUp() => _reactor = CreateReactor(out _, kind);
 
     [TearDown]
     public void TearDown() => _reactor.Dispose();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Protocols;
+using Reactor.Selectors;
 
 namespace Reactor.Tests.Net.Udp;
 
@@ -13,11 +14,11 @@ internal static class DatagramTestKit
     /// <summary>The generous deadline for anything that waits on the loop (the machine is shared).</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
-    /// <summary>A reactor whose log lines are kept in <paramref name="log"/>.</summary>
-    public static ReactorLoop CreateReactor(out LogRecorder log)
+    /// <summary>A reactor on the <paramref name="kind"/> backend (null: the default) whose log lines are kept in <paramref name="log"/>.</summary>
+    public static ReactorLoop CreateReactor(out LogRecorder log, SelectorKind? kind = null)
     {
         log = new LogRecorder();
-        return ReactorLoop.Create(new ReactorOptions { Logger = log });
+        return ReactorLoop.Create(new ReactorOptions { Logger = log, Selector = kind });
     }
 
     /// <summary>Iterates <paramref name="reactor"/> until <paramref name="condition"/> holds; fails after <see cref="Deadline"/>.</summary>

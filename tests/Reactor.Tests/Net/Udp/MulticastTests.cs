@@ -5,6 +5,8 @@ using Reactor.Errors;
 using Reactor.Net.Udp;
 using Reactor.Net;
 using static Reactor.Tests.Net.Udp.DatagramTestKit;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Udp;
 
@@ -13,14 +15,14 @@ namespace Reactor.Tests.Net.Udp;
 /// SetOutgoingInterface(127.0.0.1), the receiver joins on 127.0.0.1. (IPv6 multicast has no route
 /// on lo in this sandbox; see docs/design/udpunix.md.)
 /// </summary>
-[TestFixture]
-public class MulticastTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public class MulticastTests(SelectorKind kind)
 {
     private static readonly IPAddress Loopback = IPAddress.Loopback;
     private ReactorLoop _reactor = null!;
 
     [SetUp]
-    public void SetUp() => _reactor = CreateReactor(out _);
+    public void SetUp() => _reactor = CreateReactor(out _, kind);
 
     [TearDown]
     public void TearDown() => _reactor.Dispose();

@@ -2,6 +2,8 @@ using System.Net;
 using Reactor.Core;
 using Reactor.Protocols;
 using static Reactor.Tests.Net.Udp.DatagramTestKit;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Udp;
 
@@ -9,9 +11,9 @@ namespace Reactor.Tests.Net.Udp;
 /// The datagram hot path allocates nothing in steady state: a ping-pong between two UDP ports,
 /// reads, writes and loop iterations included, measured on the reactor thread.
 /// </summary>
-[TestFixture]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 [NonParallelizable]
-public class UdpAllocationTests
+public class UdpAllocationTests(SelectorKind kind)
 {
     private sealed class PingPong : DatagramProtocol
     {
@@ -28,7 +30,7 @@ public class UdpAllocationTests
     [TestCase("::1")]
     public void AnEchoedDatagramAllocatesNothingInSteadyState(string loopback)
     {
-        using var reactor = CreateReactor(out _);
+        using var reactor = CreateReactor(out _, kind);
         var a = new PingPong();
         var b = new PingPong();
         var portA = reactor.ListenUdp(0, a, loopback);

@@ -4,6 +4,8 @@ using Reactor.Core;
 using Reactor.Net;
 using Reactor.Protocols;
 using static Reactor.Tests.Net.Udp.DatagramTestKit;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Udp;
 
@@ -12,8 +14,8 @@ namespace Reactor.Tests.Net.Udp;
 /// arrives must be intact (sequence number, length and every payload byte checked); loss is
 /// allowed (UDP), counted and reported, never corruption or duplication.
 /// </summary>
-[TestFixture]
-public class UdpFloodTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public class UdpFloodTests(SelectorKind kind)
 {
     private const int Count = 10_000;
     private const uint EndMarker = uint.MaxValue;
@@ -21,12 +23,12 @@ public class UdpFloodTests
     [Test]
     public void TenThousandDatagramsArriveIntactOrNotAtAll()
     {
-        using var receiverReactor = CreateReactor(out _);
+        using var receiverReactor = CreateReactor(out _, kind);
         var receiver = new CheckingReceiver();
         var receiverPort = receiverReactor.ListenUdp(0, receiver, "127.0.0.1", maxPacketSize: 2048);
         var destination = (IPEndPoint)receiverPort.GetHost();
 
-        using var senderReactor = CreateReactor(out _);
+        using var senderReactor = CreateReactor(out _, kind);
         var sender = new FloodSender(senderReactor, destination);
         senderReactor.ListenUdp(0, sender, "127.0.0.1");
         var senderThread = new Thread(() => senderReactor.Run()) { IsBackground = true, Name = "udp-flood-sender" };

@@ -7,18 +7,20 @@ using Reactor.Net.Udp;
 using Reactor.Net;
 using Reactor.Protocols;
 using static Reactor.Tests.Net.Udp.DatagramTestKit;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Udp;
 
 /// <summary>ListenUdp, Write, the drain bound and errors, on loopback (IPv4 and IPv6).</summary>
-[TestFixture]
-public class UdpPortTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public class UdpPortTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;
     private LogRecorder _log = null!;
 
     [SetUp]
-    public void SetUp() => _reactor = CreateReactor(out _log);
+    public void SetUp() => _reactor = CreateReactor(out _log, kind);
 
     [TearDown]
     public void TearDown() => _reactor.Dispose();

@@ -8,13 +8,14 @@ using Reactor.Net;
 using Reactor.Protocols;
 using Reactor.Tests.Infrastructure;
 using static Reactor.Tests.Net.Udp.DatagramTestKit;
+using Reactor.Selectors;
 
 namespace Reactor.Tests.Net.Unix;
 
 /// <summary>SendFileDescriptor / FileDescriptorReceived (SCM_RIGHTS), in one process and across two.</summary>
-[TestFixture]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 [UnsupportedOSPlatform("windows")]
-public class DescriptorPassingTests
+public class DescriptorPassingTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;
     private string _dir = null!;
@@ -22,7 +23,7 @@ public class DescriptorPassingTests
     [SetUp]
     public void SetUp()
     {
-        _reactor = CreateReactor(out _);
+        _reactor = CreateReactor(out _, kind);
         _dir = TempDirectory();
     }
 

@@ -5,6 +5,8 @@ using Reactor.Errors;
 using Reactor.Net.Unix;
 using Reactor.Protocols;
 using Reactor.Tests.Core;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Unix;
 
@@ -13,12 +15,13 @@ namespace Reactor.Tests.Net.Unix;
 /// (Twisted's own tests build the same thing from socket.socketpair() and adoptStreamConnection,
 /// e.g. test_unix.py UNIXTestsBuilder / test_tcp.py's socketpair helpers).
 /// </summary>
-public sealed class SocketPairTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public sealed class SocketPairTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;
 
     [SetUp]
-    public void SetUp() => _reactor = ReactorLoop.Create(new ReactorOptions { Logger = new CapturingLogger() });
+    public void SetUp() => _reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = new CapturingLogger() });
 
     [TearDown]
     public void TearDown() => _reactor.Dispose();

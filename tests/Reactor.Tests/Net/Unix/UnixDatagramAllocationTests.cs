@@ -3,14 +3,16 @@ using System.Runtime.Versioning;
 using Reactor.Protocols;
 using Reactor.Tests.Net;
 using static Reactor.Tests.Net.Udp.DatagramTestKit;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Unix;
 
 /// <summary>UNIX datagrams between two named sockets allocate nothing in steady state (the peer address cache).</summary>
-[TestFixture]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 [NonParallelizable]
 [UnsupportedOSPlatform("windows")]
-public class UnixDatagramAllocationTests
+public class UnixDatagramAllocationTests(SelectorKind kind)
 {
     private sealed class PingPong : DatagramProtocol
     {
@@ -29,7 +31,7 @@ public class UnixDatagramAllocationTests
         var dir = TempDirectory();
         try
         {
-            using var reactor = CreateReactor(out _);
+            using var reactor = CreateReactor(out _, kind);
             var a = new PingPong();
             var b = new PingPong();
             var portA = reactor.ListenUnixDatagram(Path.Combine(dir, "a.sock"), a);

@@ -11,13 +11,15 @@ using Reactor.Protocols;
 using Reactor.Tests.Net.Udp;
 using Reactor.Tests.Net;
 using static Reactor.Tests.Net.Udp.DatagramTestKit;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Unix;
 
 /// <summary>ListenUnixDatagram / ConnectUnixDatagram in a temporary directory and the abstract namespace.</summary>
-[TestFixture]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 [UnsupportedOSPlatform("windows")]
-public class UnixDatagramTests
+public class UnixDatagramTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;
     private string _dir = null!;
@@ -25,7 +27,7 @@ public class UnixDatagramTests
     [SetUp]
     public void SetUp()
     {
-        _reactor = CreateReactor(out _);
+        _reactor = CreateReactor(out _, kind);
         _dir = TempDirectory();
     }
 

@@ -5,6 +5,8 @@ using Reactor.Errors;
 using Reactor.Net;
 using Reactor.Protocols;
 using static Reactor.Tests.Net.Udp.DatagramTestKit;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Unix;
 
@@ -12,9 +14,9 @@ namespace Reactor.Tests.Net.Unix;
 /// wantPid / checkPid (Twisted's FilesystemLock on path + ".lock"): a second server fails cleanly,
 /// a stale socket file from a dead server is removed, clients can insist on a live server.
 /// </summary>
-[TestFixture]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 [UnsupportedOSPlatform("windows")]
-public class UnixLockFileTests
+public class UnixLockFileTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;
     private string _dir = null!;
@@ -22,7 +24,7 @@ public class UnixLockFileTests
     [SetUp]
     public void SetUp()
     {
-        _reactor = CreateReactor(out _);
+        _reactor = CreateReactor(out _, kind);
         _dir = TempDirectory();
     }
 

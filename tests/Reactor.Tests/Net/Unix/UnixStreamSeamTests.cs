@@ -7,6 +7,7 @@ using Reactor.Net.Unix;
 using Reactor.Tests.Core;
 using Reactor.Tests.Infrastructure;
 using Reactor.Tests.Net.Stream;
+using Reactor.Selectors;
 
 namespace Reactor.Tests.Net.Unix;
 
@@ -15,9 +16,9 @@ namespace Reactor.Tests.Net.Unix;
 /// recvmsg/sendmsg (issue 18): they stay on the readiness path even where the reactor offers a
 /// completion driver, and descriptors still queued when the connection ends are reported.
 /// </summary>
-[TestFixture]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 [UnsupportedOSPlatform("windows")]
-public sealed class UnixStreamSeamTests
+public sealed class UnixStreamSeamTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;
     private CapturingLogger _logger = null!;
@@ -26,7 +27,7 @@ public sealed class UnixStreamSeamTests
     public void SetUp()
     {
         _logger = new CapturingLogger();
-        _reactor = ReactorLoop.Create(new ReactorOptions { Logger = _logger });
+        _reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = _logger });
     }
 
     [TearDown]

@@ -8,13 +8,15 @@ using Reactor.Net.Unix;
 using Reactor.Net;
 using Reactor.Protocols;
 using static Reactor.Tests.Net.Udp.DatagramTestKit;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Unix;
 
 /// <summary>ListenUnix / ConnectUnix over the shared stream transport, in a temporary directory.</summary>
-[TestFixture]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 [UnsupportedOSPlatform("windows")]
-public class UnixStreamTests
+public class UnixStreamTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;
     private string _dir = null!;
@@ -22,7 +24,7 @@ public class UnixStreamTests
     [SetUp]
     public void SetUp()
     {
-        _reactor = CreateReactor(out _);
+        _reactor = CreateReactor(out _, kind);
         _dir = TempDirectory();
     }
 
