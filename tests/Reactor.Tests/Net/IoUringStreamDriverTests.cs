@@ -169,23 +169,4 @@ public sealed class IoUringStreamDriverTests
         Assert.That(client.LostReason!.Value, Is.InstanceOf<ConnectionLost>());
         Assert.That(_logger.Entries.Where(e => e.Level >= LogLevel.Error), Is.Empty);
     }
-
-    /// <summary>Checks the <see cref="NetTesting.PatternAt"/> stream byte by byte.</summary>
-    private sealed class PatternChecker : Protocol
-    {
-        public long Received;
-        public long FirstMismatch = -1;
-        public Reactor.Defer.Failure? Lost;
-
-        public override void DataReceived(ReadOnlySpan<byte> data)
-        {
-            for (var i = 0; i < data.Length; i++)
-            {
-                if (FirstMismatch < 0 && data[i] != NetTesting.PatternAt(Received + i)) FirstMismatch = Received + i;
-            }
-            Received += data.Length;
-        }
-
-        public override void ConnectionLost(Reactor.Defer.Failure reason) => Lost = reason;
-    }
 }

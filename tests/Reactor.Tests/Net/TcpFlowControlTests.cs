@@ -70,25 +70,6 @@ public sealed class TcpFlowControlTests(SelectorKind kind)
         public void StopProducing() => _paused = true;
     }
 
-    /// <summary>Checks the pattern as it arrives, keeping nothing but a count.</summary>
-    private sealed class PatternChecker : Protocol
-    {
-        public long Received;
-        public long FirstMismatch = -1;
-        public Reactor.Defer.Failure? Lost;
-
-        public override void DataReceived(ReadOnlySpan<byte> data)
-        {
-            for (var i = 0; i < data.Length; i++)
-            {
-                if (FirstMismatch < 0 && data[i] != NetTesting.PatternAt(Received + i)) FirstMismatch = Received + i;
-            }
-            Received += data.Length;
-        }
-
-        public override void ConnectionLost(Reactor.Defer.Failure reason) => Lost = reason;
-    }
-
     [Test]
     public void SixtyFourMebibytesToASlowReaderKeepTheWritersMemoryBounded()
     {

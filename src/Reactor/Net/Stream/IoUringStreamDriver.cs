@@ -158,13 +158,7 @@ internal sealed class IoUringStreamDriver : IStreamCompletionDriver, ICompletion
 
     private void Put(ref StreamTransport?[] table, int fd, StreamTransport transport)
     {
-        if (fd >= table.Length)
-        {
-            int size = table.Length;
-            while (size <= fd) size *= 2;
-            Array.Resize(ref table, size);
-            if (size > _closeAfterSend.Length) Array.Resize(ref _closeAfterSend, size);
-        }
+        DescriptorArrays.EnsureIndex(ref _closeAfterSend, DescriptorArrays.EnsureIndex(ref table, fd) - 1);
         table[fd] = transport;
     }
 }

@@ -63,12 +63,7 @@ internal sealed unsafe partial class CompletionStreams
 
     private MsgHdr* SendSpace(int fd)
     {
-        if (fd >= _sendSpace.Length)
-        {
-            int size = _sendSpace.Length;
-            while (size <= fd) size *= 2;
-            Array.Resize(ref _sendSpace, size);
-        }
+        DescriptorArrays.EnsureIndex(ref _sendSpace, fd);
         if (_sendSpace[fd] == 0) _sendSpace[fd] = (nint)NativeMemory.Alloc((nuint)(sizeof(MsgHdr) + MaxSendVectors * sizeof(IoVec)));
         return (MsgHdr*)_sendSpace[fd];
     }

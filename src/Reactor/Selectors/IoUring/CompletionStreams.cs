@@ -161,12 +161,7 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
     private void ClaimAs(int fd, Operation op)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(fd);
-        if (fd >= _claims.Length)
-        {
-            int size = _claims.Length;
-            while (size <= fd) size *= 2;
-            Array.Resize(ref _claims, size);
-        }
+        DescriptorArrays.EnsureIndex(ref _claims, fd);
         ref Claim c = ref _claims[fd];
         if (c.Claimed) throw new InvalidOperationException($"Descriptor {fd} is already claimed for completions.");
         c.Claimed = true;
