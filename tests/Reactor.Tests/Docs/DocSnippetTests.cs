@@ -21,11 +21,12 @@ public class DocSnippetTests
     private static readonly Regex AnyFence = new(@"^(```|~~~).*?^\1", RegexOptions.Singleline | RegexOptions.Multiline);
     private static readonly Regex Include = new(@"\[!code-csharp\[[^\]]*\]\(([^)#]+)(?:#([\w-]+))?\)\]");
 
-    private static IEnumerable<string> MarkdownFiles() => Files("*.md");
+    private static IEnumerable<string> MarkdownFiles() => Files(DocsProgram.RepositoryRoot, "*.md");
 
-    private static IEnumerable<string> Files(string pattern) =>
-        Directory.EnumerateFiles(DocsProgram.RepositoryRoot, pattern, SearchOption.AllDirectories)
-            .Where(path => !Path.GetRelativePath(DocsProgram.RepositoryRoot, path).Split(Path.DirectorySeparatorChar)
+    /// <summary>Source files under <paramref name="root"/>, not build output or generated folders.</summary>
+    private static IEnumerable<string> Files(string root, string pattern) =>
+        Directory.EnumerateFiles(root, pattern, SearchOption.AllDirectories)
+            .Where(path => !Path.GetRelativePath(root, path).Split(Path.DirectorySeparatorChar)
                 .Any(part => part is "bin" or "obj" or "node_modules" or "_site" or ".git" or "TestResults"));
 
     private static string[] Lines(string text) =>
@@ -34,8 +35,7 @@ public class DocSnippetTests
     [Test]
     public void EveryCSharpBlockInTheMarkdownIsALineRunOfACompiledSample()
     {
-        var samples = Directory.EnumerateFiles(Path.Combine(DocsProgram.RepositoryRoot, "docs", "samples"), "*.cs", SearchOption.AllDirectories)
-            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
+        var samples = Files(Path.Combine(DocsProgram.RepositoryRoot, "docs", "samples"), "*.cs")
             .Select(path => Lines(File.ReadAllText(path)))
             .ToList();
         var blocks = 0;

@@ -42,9 +42,7 @@ internal sealed partial class TlsLayer
         }
         catch (Exception e)
         {
-            NetLog.TlsApplicationFailed(_logger, e, _app.GetType().Name);
-            _reason ??= new Failure(e);
-            DownAbortConnection();
+            ApplicationFailed(e);
         }
     }
 
@@ -63,9 +61,7 @@ internal sealed partial class TlsLayer
         }
         catch (Exception e)
         {
-            NetLog.TlsApplicationFailed(_logger, e, _app.GetType().Name);
-            _reason ??= new Failure(e);
-            DownAbortConnection();
+            ApplicationFailed(e);
         }
     }
 
