@@ -8,6 +8,8 @@ namespace Reactor.Testing;
 /// Makes the connection attempts recorded by a <see cref="MemoryReactor"/> succeed or fail
 /// (Twisted's <c>iosim.ConnectionCompleter</c>). A success connects the client's protocol to a
 /// protocol from the server factory listening on the same port, through a <see cref="LoopbackPump"/>.
+/// It completes the TCP attempts (<see cref="MemoryReactor.TcpClients"/>), as Twisted's does; any
+/// attempt, UNIX and TLS included, can also be ended through its <see cref="FakeConnector"/>.
 /// </summary>
 public sealed class ConnectionCompleter
 {
@@ -22,7 +24,9 @@ public sealed class ConnectionCompleter
     /// returns the pump (already flushed once, so greetings have been exchanged), or null when no
     /// attempt is pending or a factory refuses the connection.
     /// </summary>
-    /// <exception cref="InvalidOperationException">No server listens on the attempt's port.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// No server listens on the attempt's port, or the attempt already ended through its connector.
+    /// </exception>
     public LoopbackPump? SucceedOnce()
     {
         if (_next >= _reactor.TcpClients.Count) return null;
@@ -31,21 +35,25 @@ public sealed class ConnectionCompleter
             ?? throw new InvalidOperationException($"No MemoryReactor server listens on port {client.Port}.");
         var serverAddress = new IPEndPoint(IPAddress.Loopback, client.Port);
         var clientAddress = new IPEndPoint(IPAddress.Loopback, 40000 + _next);
+        var connector = _reactor.TcpConnector(_next - 1);
         var serverProtocol = server.Factory.BuildProtocol(clientAddress);
-        var clientProtocol = client.Factory.BuildProtocol(serverAddress);
+        var clientProtocol = connector.BeginConnection();
         if (serverProtocol is null || clientProtocol is null) return null;
-        return LoopbackPump.Connect(serverProtocol, clientProtocol, greet: true, serverAddress, clientAddress);
+        var pump = LoopbackPump.Connect(serverProtocol, clientProtocol, greet: true, serverAddress, clientAddress);
+        connector.Attach(pump.ClientTransport);
+        return pump;
     }
 
     /// <summary>
     /// Fails the oldest attempt not yet completed: its factory hears <paramref name="reason"/>
-    /// (<see cref="ConnectionRefusedError"/> by default). False when no attempt is pending.
+    /// (<see cref="ConnectionRefusedError"/> by default), through <see cref="FakeConnector.Fail"/>.
+    /// False when no attempt is pending.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The attempt already ended through its connector.</exception>
     public bool FailOnce(ConnectError? reason = null)
     {
         if (_next >= _reactor.TcpClients.Count) return false;
-        var index = _next++;
-        _reactor.TcpClients[index].Factory.ClientConnectionFailed(_reactor.Connectors[index], new Failure(reason ?? new ConnectionRefusedError()));
+        _reactor.TcpConnector(_next++).Fail(reason ?? new ConnectionRefusedError());
         return true;
     }
 }

@@ -9,13 +9,15 @@ namespace Reactor.Testing;
 
 /// <summary>
 /// A reactor that records what is asked of it instead of doing it (Twisted's
-/// <c>twisted.internet.testing.MemoryReactor</c>): <see cref="ListenTcp"/> and
-/// <see cref="ConnectTcp"/> calls are kept in <see cref="TcpServers"/> and <see cref="TcpClients"/>,
-/// nothing is bound or connected, and <see cref="Run"/> returns at once. Use a
-/// <see cref="ConnectionCompleter"/> to turn a recorded connection attempt into a pumped
-/// in-memory connection, or a <see cref="MemoryReactorClock"/> when time matters too.
+/// <c>twisted.internet.testing.MemoryReactor</c>): TCP, UNIX and TLS listen and connect calls are
+/// kept in <see cref="TcpServers"/>, <see cref="TcpClients"/>, <see cref="UnixServers"/>,
+/// <see cref="UnixClients"/>, <see cref="SslServers"/> and <see cref="SslClients"/>, nothing is
+/// bound or connected, and <see cref="Run"/> returns at once. Each connect call returns a
+/// <see cref="FakeConnector"/> (also in <see cref="Connectors"/>) whose attempt the test makes
+/// succeed or fail; a <see cref="ConnectionCompleter"/> turns a TCP attempt into a pumped in-memory
+/// connection to a recorded server. Use a <see cref="MemoryReactorClock"/> when time matters too.
 /// </summary>
-public class MemoryReactor : IReactorTcp, IReactorCore, IReactorFromThreads
+public partial class MemoryReactor : IReactorTcp, IReactorCore, IReactorFromThreads
 {
     private readonly List<SystemEventTrigger> _triggers = [];
     private readonly Dictionary<SystemEventTrigger, Delegate> _triggerCallables = [];
@@ -27,8 +29,18 @@ public class MemoryReactor : IReactorTcp, IReactorCore, IReactorFromThreads
     /// <summary>Every <see cref="ConnectTcp"/> call, in order.</summary>
     public List<TcpClientRecord> TcpClients { get; } = [];
 
-    /// <summary>The connectors returned by <see cref="ConnectTcp"/>, in order.</summary>
+    /// <summary>The connectors returned by every connect call (TCP, UNIX and TLS), in order.</summary>
     public List<FakeConnector> Connectors { get; } = [];
+
+    /// <summary>
+    /// When set, every listen call (TCP, UNIX, TLS) is recorded and then throws this exception, as
+    /// a reactor does when it cannot listen (Twisted's <c>RaisingMemoryReactor</c>).
+    /// </summary>
+    public Exception? ListenError { get; set; }
+
+    // The connector of each TcpClients entry, by index: ConnectionCompleter pairs them, and
+    // Connectors mixes every family.
+    private readonly List<FakeConnector> _tcpConnectors = [];
 
     /// <summary>True while "running": from <see cref="Run"/> to <see cref="Stop"/> or <see cref="Crash"/>.</summary>
     public bool Running { get; private set; }
@@ -47,6 +59,7 @@ public class MemoryReactor : IReactorTcp, IReactorCore, IReactorFromThreads
 
     /// <summary>Records the call and returns a port bound nowhere; the factory's <c>DoStart</c> runs, as on a real reactor.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The port or backlog is out of range.</exception>
+    /// <exception cref="Exception"><see cref="ListenError"/>, when set.</exception>
     public IListeningPort ListenTcp(int port, IProtocolFactory factory, int backlog = IReactorTcp.DefaultBacklog, string? @interface = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
@@ -55,13 +68,13 @@ public class MemoryReactor : IReactorTcp, IReactorCore, IReactorFromThreads
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(backlog);
         var address = string.IsNullOrEmpty(@interface) ? IPAddress.Any : IPAddress.Parse(@interface);
         TcpServers.Add(new TcpServerRecord(port, factory, backlog, @interface));
-        factory.DoStart();
-        return new FakePort(new IPEndPoint(address, port), factory);
+        return Listen(new IPEndPoint(address, port), factory);
     }
 
     /// <summary>
-    /// Records the call, tells the factory the attempt started, and returns a connector that never
-    /// connects by itself (see <see cref="ConnectionCompleter"/>).
+    /// Records the call, starts the factory and tells it the attempt started, and returns a
+    /// connector that never connects by itself (see <see cref="FakeConnector.Succeed"/> and
+    /// <see cref="ConnectionCompleter"/>).
     /// </summary>
     /// <exception cref="ArgumentException">The host is empty or the port out of range.</exception>
     public IConnector ConnectTcp(string host, int port, ClientFactory factory, TimeSpan? timeout = null, IPEndPoint? bindAddress = null)
@@ -72,9 +85,27 @@ public class MemoryReactor : IReactorTcp, IReactorCore, IReactorFromThreads
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
         EndPoint destination = IPAddress.TryParse(host, out var ip) ? new IPEndPoint(ip, port) : new DnsEndPoint(host, port);
         TcpClients.Add(new TcpClientRecord(host, port, factory, timeout, bindAddress));
-        var connector = new FakeConnector(destination);
+        var connector = new FakeConnector(destination, factory);
+        _tcpConnectors.Add(connector);
+        return StartConnector(connector);
+    }
+
+    /// <summary>The connector returned for <c>TcpClients[index]</c>.</summary>
+    internal FakeConnector TcpConnector(int index) => _tcpConnectors[index];
+
+    /// <summary>The end of every listen call: throws <see cref="ListenError"/> if set, else starts the factory and returns the port.</summary>
+    private FakePort Listen(EndPoint host, IProtocolFactory factory)
+    {
+        if (ListenError is not null) throw ListenError;
+        factory.DoStart();
+        return new FakePort(host, factory);
+    }
+
+    /// <summary>The end of every connect call: lists the connector, then starts its first attempt (the factory may stop it at once).</summary>
+    private FakeConnector StartConnector(FakeConnector connector)
+    {
         Connectors.Add(connector);
-        factory.StartedConnecting(connector);
+        connector.Begin();
         return connector;
     }
 

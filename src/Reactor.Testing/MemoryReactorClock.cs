@@ -10,7 +10,19 @@ namespace Reactor.Testing;
 /// </summary>
 public class MemoryReactorClock : MemoryReactor, IReactorTime
 {
-    private readonly Clock _clock = new();
+    private readonly Clock _clock;
+
+    /// <summary>A reactor whose time starts at zero.</summary>
+    public MemoryReactorClock()
+        : this(new Clock())
+    {
+    }
+
+    /// <summary>
+    /// A reactor whose time is <paramref name="clock"/>: code given the clock and code given the
+    /// reactor see the same time, and <see cref="Clock.Advance"/> on either moves both.
+    /// </summary>
+    public MemoryReactorClock(Clock clock) => _clock = clock ?? throw new ArgumentNullException(nameof(clock));
 
     /// <inheritdoc/>
     public TimeSpan Now => _clock.Now;

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 using Reactor.Core.Internal;
 using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Errors;
+using Reactor.Logging;
 using Reactor.Native;
 
 namespace Reactor;
@@ -25,7 +27,7 @@ public sealed partial class ReactorLoop
     {
         ThrowIfDisposed();
         if (_started || _iterating) throw new ReactorStateError("The reactor is already running.");
-        var previousContext = EnterReactorThread();
+        var previousContext = EnterReactorThread(out var previousLogger);
         Interlocked.Increment(ref _runNumber);
         _started = true;
         _stopping = false;
@@ -57,7 +59,7 @@ public sealed partial class ReactorLoop
             _started = false;
             _running = false;
             if (signalHandlers is not null) foreach (var handler in signalHandlers) handler.Dispose();
-            SynchronizationContext.SetSynchronizationContext(previousContext);
+            LeaveReactorThread(previousContext, previousLogger);
         }
     }
 
@@ -117,14 +119,14 @@ public sealed partial class ReactorLoop
         ThrowIfDisposed();
         if (_iterating) throw new ReactorStateError("Iterate cannot be called from inside the loop.");
         if (_started && !IsInReactorThread) throw new ReactorStateError("The reactor is running on another thread.");
-        var previousContext = EnterReactorThread();
+        var previousContext = EnterReactorThread(out var previousLogger);
         try
         {
             IterateOnce(timeout);
         }
         finally
         {
-            SynchronizationContext.SetSynchronizationContext(previousContext);
+            LeaveReactorThread(previousContext, previousLogger);
         }
     }
 
@@ -181,12 +183,24 @@ public sealed partial class ReactorLoop
         DisconnectAll();
     }
 
-    private SynchronizationContext? EnterReactorThread()
+    /// <summary>
+    /// Makes this thread the reactor's while it runs or iterates: its SynchronizationContext (awaits
+    /// resume on the loop) and its logger for reports made on the thread (a Deferred's unhandled
+    /// failure reaches this reactor's logger, not another's). <see cref="LeaveReactorThread"/> restores both.
+    /// </summary>
+    private SynchronizationContext? EnterReactorThread(out ILogger? previousLogger)
     {
         Volatile.Write(ref _threadId, Environment.CurrentManagedThreadId);
         var previous = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(_synchronizationContext);
+        previousLogger = ReactorThreadLogger.Enter(Logger);
         return previous;
+    }
+
+    private static void LeaveReactorThread(SynchronizationContext? previousContext, ILogger? previousLogger)
+    {
+        ReactorThreadLogger.Leave(previousLogger);
+        SynchronizationContext.SetSynchronizationContext(previousContext);
     }
 
     /// <summary>One iteration; <paramref name="maxWait"/> bounds the selector wait (null: no bound).</summary>

@@ -69,9 +69,6 @@ public sealed partial class ReactorLoop : IReactorTime, IReactorFDSet, IReactorF
         Logger = options.Logger
             ?? options.LoggerFactory?.CreateLogger("Reactor.Core.ReactorLoop")
             ?? StandardErrorLogger.Instance;
-        // "Unhandled error in Deferred" reports go to stderr until someone gives Deferred a logger:
-        // the first reactor created with a logger of the user's lends it, unless the user already set one.
-        if (Logger is not StandardErrorLogger && Deferred.Logger is StandardErrorLogger) Deferred.Logger = Logger;
         // A logger that throws (a sink that cannot be opened while out of descriptors) must never
         // escape into the loop: everything the reactor and its transports log goes through a guard.
         if (Logger is not StandardErrorLogger) Logger = new GuardedLogger(Logger);

@@ -330,7 +330,8 @@ internal sealed class HttpClientConnection : Protocol, IBodySource
         }
         catch (Exception ex)
         {
-            Deferred.Logger.LogBodyProtocolFailure(ex);
+            // The agent's reactor logs it; an agent on a test clock falls back to the process-wide default.
+            ((_time as ReactorLoop)?.Logger ?? Deferred.Logger).LogBodyProtocolFailure(ex);
             Fail(new ResponseFailed("The body protocol failed.", ex));
         }
     }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
 using Reactor.Core;
 using Reactor.Protocols;
@@ -26,7 +25,10 @@ public class Site : Factory
     /// <param name="root">The resource at <c>/</c>.</param>
     /// <param name="time">The reactor (or a clock in tests): timeouts and linger are scheduled on it.</param>
     /// <param name="options">Limits and timeouts; null for the defaults.</param>
-    /// <param name="logger">Where handler failures are logged; null for <see cref="Reactor.Defer.Deferred.Logger"/>.</param>
+    /// <param name="logger">
+    /// Where handler failures are logged; null for the reactor's logger when <paramref name="time"/> is a
+    /// <see cref="ReactorLoop"/>, else <see cref="Reactor.Defer.Deferred.Logger"/> (the process-wide default).
+    /// </param>
     /// <param name="date">The shared <c>Date</c> source; null for the system clock.</param>
     public Site(Resource root, IReactorTime time, HttpServerOptions? options = null, ILogger? logger = null, HttpDate? date = null)
     {
@@ -34,7 +36,7 @@ public class Site : Factory
         Time = time ?? throw new ArgumentNullException(nameof(time));
         Options = options ?? new HttpServerOptions();
         Options.Validate();
-        Logger = logger ?? Reactor.Defer.Deferred.Logger ?? NullLogger.Instance;
+        Logger = logger ?? (time as ReactorLoop)?.Logger ?? Reactor.Defer.Deferred.Logger;
         Date = date ?? new HttpDate();
         ServerHeader = Options.ServerName is { } name ? Encoding.Latin1.GetBytes($"Server: {name}\r\n") : null;
     }

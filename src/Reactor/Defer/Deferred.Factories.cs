@@ -12,18 +12,34 @@ public abstract partial class Deferred
     /// Records where each Deferred is created and first fired, for <see cref="AlreadyCalledError"/> and
     /// unhandled-error reports (Twisted's <c>setDebugging</c>). Costs a stack capture per Deferred: off by default.
     /// </summary>
+    /// <remarks>
+    /// Process-wide, like Twisted's <c>setDebugging</c>: it is a debugging switch flipped once (at
+    /// start-up or in a test), and a Deferred is often created where no reactor is known, so a
+    /// per-reactor setting would cost every Deferred's creation a lookup to answer a question that
+    /// almost always has the same answer. It applies to Deferreds created while it is on.
+    /// </remarks>
     public static bool Debug { get; set; }
 
     /// <summary>
-    /// Where "Unhandled error in Deferred" reports (critical) and canceller errors go. Defaults to
-    /// standard error (as Twisted prints them); the first reactor created with a logger of the
-    /// user's lends it; set it once at start-up to choose (<c>NullLogger.Instance</c> for silence).
+    /// The process-wide default for "Unhandled error in Deferred" reports (critical) and canceller
+    /// errors: where they go when the Deferred's chain did not end on a reactor's thread. Standard
+    /// error by default (as Twisted prints them); set it once at start-up to choose
+    /// (<c>NullLogger.Instance</c> for silence).
     /// </summary>
+    /// <remarks>
+    /// A chain that ends on an unhandled failure while a reactor runs (or iterates) on that thread is
+    /// reported to that reactor's <see cref="ReactorLoop.Logger"/> instead: with several reactors,
+    /// each one's Deferreds report to its own logger. Reactors never set this property. It is read
+    /// when the report is written, so a value set after the Deferred failed still applies.
+    /// </remarks>
     public static ILogger Logger
     {
         get => _logger;
         set => _logger = value ?? throw new ArgumentNullException(nameof(value));
     }
+
+    /// <summary>Where a report made on this thread goes now: the running reactor's logger, else <see cref="Logger"/>.</summary>
+    internal static ILogger LoggerOfThisThread => ReactorThreadLogger.Current ?? _logger;
 
     /// <summary>A Deferred that has already fired with <paramref name="result"/> (Twisted's <c>succeed</c>).</summary>
     public static Deferred<T> Succeed<T>(T result)

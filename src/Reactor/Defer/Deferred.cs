@@ -368,5 +368,5 @@ public abstract partial class Deferred
     internal void ClearUnhandled() => _unhandled?.Disarm();
 
     private static void LogCancellerError(Exception e) =>
-        Internal.DeferLog.CancellerRaisedAfterFiring(Logger, e);
+        Internal.DeferLog.CancellerRaisedAfterFiring(LoggerOfThisThread, e);
 }

@@ -67,7 +67,7 @@ public class ProductDefaultsTests
     public void AnUnhandledDeferredFailureReachesStandardErrorByDefault()
     {
         var previous = Deferred.Logger;
-        Deferred.Logger = StandardErrorLogger.Instance; // the default; an earlier test may have lent its own
+        Deferred.Logger = StandardErrorLogger.Instance; // the default; an earlier test may have set its own
         try
         {
             var stderr = CaptureStandardError(() =>

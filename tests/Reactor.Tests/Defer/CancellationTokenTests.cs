@@ -50,13 +50,13 @@ public class CancellationTokenTests
     [Test]
     public void ConnectWithATokenStopsTheAttemptWhenCancelled()
     {
-        var reactor = new FakeTcpReactor();
+        var reactor = new Reactor.Testing.MemoryReactor();
         using var cts = new CancellationTokenSource();
         var d = new Tcp4ClientEndpoint(reactor, "10.0.0.1", 1).Connect(new CountingFactory(() => new RecordingProtocol()), cts.Token);
         AssertNoResult(d);
         cts.Cancel();
         FailureResultOf(d, typeof(CancelledError));
-        Assert.That(reactor.Connectors[0].Stopped, Is.True);
+        Assert.That(reactor.Connectors[0].StoppedConnecting, Is.True);
     }
 
     [Test]

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using Reactor.Defer;
 using Reactor.Errors;
+using Reactor.Logging;
 using Reactor.Protocols.Internal;
 
 namespace Reactor.Protocols.Pipelines;
@@ -33,6 +34,7 @@ public class TransportDuplexPipe : Protocol, IDuplexPipe, IHalfCloseableProtocol
     private readonly Func<IDuplexPipe, Task> _run;
     private readonly DuplexPipeOptions _options;
     private readonly ILogger? _logger;
+    private ILogger? _reactorLogger; // the logger of the reactor the connection was made on, if any
     private readonly Pipe _input;
     private readonly Action _onInputFlushed;
     private TransportPipeWriter? _output;
@@ -45,9 +47,9 @@ public class TransportDuplexPipe : Protocol, IDuplexPipe, IHalfCloseableProtocol
     /// <param name="run">The protocol's code.</param>
     /// <param name="options">Scheduler and thresholds; defaults when null.</param>
     /// <param name="logger">
-    /// Where an exception thrown by <paramref name="run"/> is logged; by default where unhandled
-    /// Deferred failures go (<see cref="Deferred.Logger"/>: standard error, or the first reactor's logger),
-    /// so a failure in pipe code is never silent.
+    /// Where an exception thrown by <paramref name="run"/> is logged; by default the logger of the
+    /// reactor the connection was made on (its thread's), else <see cref="Deferred.Logger"/> (standard
+    /// error unless the process chose another), so a failure in pipe code is never silent.
     /// </param>
     /// <exception cref="ArgumentOutOfRangeException">The resume threshold is above the pause threshold, or a threshold is not positive.</exception>
     public TransportDuplexPipe(Func<IDuplexPipe, Task> run, DuplexPipeOptions? options = null, ILogger? logger = null)
@@ -91,6 +93,9 @@ public class TransportDuplexPipe : Protocol, IDuplexPipe, IHalfCloseableProtocol
     /// <inheritdoc/>
     public override void ConnectionMade()
     {
+        // Captured here, on the thread that made the connection: the code's continuations may run on
+        // a scheduler's thread, which belongs to no reactor.
+        _reactorLogger = ReactorThreadLogger.Current;
         _output = new TransportPipeWriter(Transport, _options.Scheduler, OnOutputCompleted);
         Transport.RegisterProducer(_output, streaming: true);
         Completion = RunAsync();
@@ -180,8 +185,8 @@ public class TransportDuplexPipe : Protocol, IDuplexPipe, IHalfCloseableProtocol
         catch (Exception e)
         {
             failure = e;
-            // Read at failure time, so a Deferred.Logger chosen after the connection was made applies.
-            ProtocolLog.PipeProtocolFailed(_logger ?? Deferred.Logger, e);
+            // Deferred.Logger is read at failure time, so a default chosen after the connection was made applies.
+            ProtocolLog.PipeProtocolFailed(_logger ?? _reactorLogger ?? Deferred.Logger, e);
         }
         _input.Reader.Complete();
         var transport = Transport;

@@ -8,7 +8,7 @@ public class EndpointParseErrorTests
     private const string TcpServerKeys = "port, interface, backlog";
     private const string TcpClientKeys = "host, port, timeout, bindAddress";
 
-    private static readonly FakeTcpReactor Reactor = new();
+    private static readonly Reactor.Testing.MemoryReactor Reactor = new();
 
     // Server strings.
     [TestCase("tcp:80:bogus=1", "bogus=1", "\"bogus\" is not a key of a tcp endpoint", TcpServerKeys)]

@@ -22,7 +22,7 @@ public class EndpointParserRegistryTests
         EndpointStrings.RegisterServerParser(parser);
         try
         {
-            var reactor = new FakeTcpReactor();
+            var reactor = new Reactor.Testing.MemoryReactor();
             var endpoint = EndpointStrings.ServerFromString(reactor, "Fake:alpha:beta=gamma");
             Assert.That(endpoint, Is.SameAs(parser.Built));
             Assert.That(parser.Reactor, Is.SameAs(reactor));
@@ -34,7 +34,7 @@ public class EndpointParserRegistryTests
         {
             Assert.That(EndpointStrings.UnregisterServerParser(parser), Is.True);
         }
-        Assert.Throws<EndpointParseError>(() => EndpointStrings.ServerFromString(new FakeTcpReactor(), "fake:alpha"));
+        Assert.Throws<EndpointParseError>(() => EndpointStrings.ServerFromString(new Reactor.Testing.MemoryReactor(), "fake:alpha"));
     }
 
     // twisted: test_endpoints.ClientStringTests.test_stringParserWithReactor
@@ -45,7 +45,7 @@ public class EndpointParserRegistryTests
         EndpointStrings.RegisterClientParser(parser);
         try
         {
-            var reactor = new FakeTcpReactor();
+            var reactor = new Reactor.Testing.MemoryReactor();
             var endpoint = EndpointStrings.ClientFromString(reactor, "fakeclient:x");
             Assert.That(endpoint, Is.InstanceOf<FakeClientEndpoint>());
             Assert.That(((FakeClientEndpoint)endpoint).Reactor, Is.SameAs(reactor));

@@ -4,6 +4,7 @@ using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Errors;
 using Reactor.Net.Endpoints;
+using Reactor.Testing;
 using Reactor.Tests.Net.Resolution;
 using Reactor.Time;
 using static Reactor.Testing.DeferredAssert;
@@ -12,7 +13,7 @@ namespace Reactor.Tests.Net.Endpoints;
 
 /// <summary>
 /// HostnameEndpoint's Happy Eyeballs (RFC 8305) driven deterministically: a scripted resolver, a Clock,
-/// and connection attempts that end only when the test says so. Twisted's HostnameEndpointsOneIPv4Tests /
+/// and a MemoryReactorClock on that clock, whose connection attempts end only when the test says so. Twisted's HostnameEndpointsOneIPv4Tests /
 /// HostnameEndpointMemoryIPv4V6Tests cover the resolver-order version of the same race.
 /// </summary>
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
@@ -21,10 +22,10 @@ public class HappyEyeballsTests
     private static readonly TimeSpan Stagger = HostnameEndpoint.DefaultAttemptDelay;
     private readonly Clock _clock = new();
     private readonly ScriptedResolver _resolver = new();
-    private readonly FakeTcpReactor _reactor;
+    private readonly MemoryReactorClock _reactor;
     private readonly CountingFactory _factory = new(() => new RecordingProtocol());
 
-    public HappyEyeballsTests() => _reactor = new FakeTcpReactor(_clock);
+    public HappyEyeballsTests() => _reactor = new MemoryReactorClock(_clock);
 
     private HostnameEndpoint Endpoint(string host = "example.com", TimeSpan? attemptDelay = null, IPEndPoint? bind = null) =>
         new(_reactor, host, 443, TimeSpan.FromSeconds(5), bind, attemptDelay, _clock, _resolver);
@@ -33,7 +34,7 @@ public class HappyEyeballsTests
 
     private static IPAddress[] Ips(params string[] text) => [.. text.Select(IPAddress.Parse)];
 
-    private string[] AttemptedHosts => [.. _reactor.Connectors.Select(c => c.Host)];
+    private string[] AttemptedHosts => [.. _reactor.TcpClients.Select(c => c.Host)];
 
     [Test]
     public void LooksUpAaaaAndATogether()
@@ -51,13 +52,16 @@ public class HappyEyeballsTests
         Lookup(AddressFamily.InterNetworkV6).Callback(Ips("2001:db8::1", "2001:db8::2", "2001:db8::3"));
         Assert.That(AttemptedHosts, Is.EqualTo(new[] { "2001:db8::1" }), "the first attempt starts at once, on IPv6");
 
-        _clock.Advance(Stagger - TimeSpan.FromMilliseconds(1));
-        Assert.That(_reactor.Connectors, Has.Count.EqualTo(1), "nothing new before the stagger delay");
-        _clock.Advance(TimeSpan.FromMilliseconds(1));
-        for (int i = 0; i < 3; i++) _clock.Advance(Stagger);
+        // One new attempt exactly every stagger delay: none a millisecond before, one on the dot.
+        for (int started = 2; started <= 5; started++)
+        {
+            _clock.Advance(Stagger - TimeSpan.FromMilliseconds(1));
+            Assert.That(_reactor.TcpClients, Has.Count.EqualTo(started - 1), $"nothing new before {Stagger * (started - 1)}");
+            _clock.Advance(TimeSpan.FromMilliseconds(1));
+            Assert.That(_reactor.TcpClients, Has.Count.EqualTo(started), $"attempt {started} at {Stagger * (started - 1)}");
+        }
         Assert.That(AttemptedHosts, Is.EqualTo(new[] { "2001:db8::1", "192.0.2.1", "2001:db8::2", "192.0.2.2", "2001:db8::3" }));
-        Assert.That(_reactor.Connectors.Select(c => c.StartedAt.TotalMilliseconds), Is.EqualTo(new double[] { 0, 250, 500, 750, 1000 }));
-        Assert.That(_reactor.Connectors.All(c => c.Port == 443 && c.Timeout == TimeSpan.FromSeconds(5)), Is.True);
+        Assert.That(_reactor.TcpClients.All(c => c.Port == 443 && c.Timeout == TimeSpan.FromSeconds(5)), Is.True);
     }
 
     [Test]
@@ -70,14 +74,14 @@ public class HappyEyeballsTests
         _clock.Advance(Stagger);
         Assert.That(_reactor.Connectors, Has.Count.EqualTo(3));
 
-        _reactor.Connectors[1].Complete(); // 192.0.2.1 wins
+        _reactor.Connectors[1].Succeed(); // 192.0.2.1 wins
         var protocol = SuccessResultOf(d);
         Assert.Multiple(() =>
         {
             Assert.That(protocol, Is.SameAs(_factory.Built.Single()), "only the winner reaches the user's factory");
             Assert.That(((RecordingProtocol)protocol).Made, Is.EqualTo(1));
-            Assert.That(_reactor.Connectors[0].Stopped, Is.True);
-            Assert.That(_reactor.Connectors[2].Stopped, Is.True);
+            Assert.That(_reactor.Connectors[0].StoppedConnecting, Is.True);
+            Assert.That(_reactor.Connectors[2].StoppedConnecting, Is.True);
             Assert.That(_clock.GetDelayedCalls(), Is.Empty, "no attempt is left scheduled");
         });
     }
@@ -92,8 +96,8 @@ public class HappyEyeballsTests
         // Both connections complete in the same reactor iteration: the second is refused.
         var winner = _reactor.Connectors[0];
         var late = _reactor.Connectors[1];
-        winner.Complete();
-        Assert.That(late.Stopped, Is.True, "the loser was told to stop");
+        winner.Succeed();
+        Assert.That(late.StoppedConnecting, Is.True, "the loser was told to stop");
         Assert.That(SuccessResultOf(d), Is.Not.Null);
         Assert.That(_factory.Built, Has.Count.EqualTo(1));
     }
@@ -105,8 +109,7 @@ public class HappyEyeballsTests
         Lookup(AddressFamily.InterNetworkV6).Callback(Ips("2001:db8::1"));
         Lookup(AddressFamily.InterNetwork).Callback(Ips("192.0.2.1"));
         _reactor.Connectors[0].Fail(new ConnectionRefusedError());
-        Assert.That(AttemptedHosts, Is.EqualTo(new[] { "2001:db8::1", "192.0.2.1" }));
-        Assert.That(_reactor.Connectors[1].StartedAt, Is.EqualTo(TimeSpan.Zero), "no stagger wait after a failure");
+        Assert.That(AttemptedHosts, Is.EqualTo(new[] { "2001:db8::1", "192.0.2.1" }), "no stagger wait after a failure: the clock has not moved");
     }
 
     [Test]
@@ -168,7 +171,7 @@ public class HappyEyeballsTests
         Lookup(AddressFamily.InterNetworkV6).Errback(new DnsLookupError("no AAAA"));
         Lookup(AddressFamily.InterNetwork).Callback(Ips("192.0.2.1"));
         Assert.That(AttemptedHosts, Is.EqualTo(new[] { "192.0.2.1" }));
-        _reactor.Connectors[0].Complete();
+        _reactor.Connectors[0].Succeed();
         Assert.That(SuccessResultOf(d), Is.Not.Null);
     }
 
@@ -178,7 +181,7 @@ public class HappyEyeballsTests
         var d = Endpoint("::1").Connect(_factory);
         Assert.That(_resolver.Queries, Is.Empty);
         Assert.That(AttemptedHosts, Is.EqualTo(new[] { "::1" }));
-        _reactor.Connectors[0].Complete();
+        _reactor.Connectors[0].Succeed();
         Assert.That(SuccessResultOf(d), Is.Not.Null);
     }
 
@@ -220,7 +223,7 @@ public class HappyEyeballsTests
         _clock.Advance(Stagger);
         d.Cancel();
         Assert.That(FailureResultOf(d).Value, Is.TypeOf<CancelledError>());
-        Assert.That(_reactor.Connectors.All(c => c.Stopped), Is.True);
+        Assert.That(_reactor.Connectors.All(c => c.StoppedConnecting), Is.True);
         Assert.That(_clock.GetDelayedCalls(), Is.Empty);
         _clock.Advance(Stagger * 4);
         Assert.That(_reactor.Connectors, Has.Count.EqualTo(2), "no attempt starts after a cancel");
@@ -235,21 +238,14 @@ public class HappyEyeballsTests
             Assert.That(() => new HostnameEndpoint(_reactor, "h", 0, clock: _clock, resolver: _resolver), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("port"));
             Assert.That(() => new HostnameEndpoint(_reactor, "h", 1, attemptDelay: TimeSpan.FromSeconds(-1), clock: _clock, resolver: _resolver),
                 Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("attemptDelay"));
-            Assert.That(new HostnameEndpoint(_reactor, "h", 1).Resolver, Is.SameAs(_reactor.NameResolver), "the reactor's pluggable resolver by default");
-            Assert.That(() => new HostnameEndpoint(new TcpOnly(), "h", 1, clock: _clock), Throws.ArgumentException.With.Property("ParamName").EqualTo("resolver"),
+            using (var real = ReactorLoop.Create())
+            {
+                Assert.That(new HostnameEndpoint(real, "h", 1).Resolver, Is.SameAs(real.NameResolver), "the reactor's pluggable resolver by default");
+            }
+            Assert.That(() => new HostnameEndpoint(new TcpOnlyReactor(), "h", 1, clock: _clock), Throws.ArgumentException.With.Property("ParamName").EqualTo("resolver"),
                 "a reactor that is neither pluggable nor able to CallFromThread needs an explicit resolver");
-            Assert.That(() => new HostnameEndpoint(new TcpOnly(), "h", 1, resolver: _resolver), Throws.ArgumentException.With.Property("ParamName").EqualTo("clock"),
+            Assert.That(() => new HostnameEndpoint(new TcpOnlyReactor(), "h", 1, resolver: _resolver), Throws.ArgumentException.With.Property("ParamName").EqualTo("clock"),
                 "a reactor that is not an IReactorTime needs an explicit clock");
         });
-    }
-
-    /// <summary>A reactor offering TCP and nothing else.</summary>
-    private sealed class TcpOnly : Reactor.Net.IReactorTcp
-    {
-        public Reactor.Net.IListeningPort ListenTcp(int port, Reactor.Protocols.IProtocolFactory factory, int backlog = Reactor.Net.IReactorTcp.DefaultBacklog, string? @interface = null) =>
-            throw new InvalidOperationException("not used");
-
-        public Reactor.Protocols.IConnector ConnectTcp(string host, int port, Reactor.Protocols.ClientFactory factory, TimeSpan? timeout = null, IPEndPoint? bindAddress = null) =>
-            throw new InvalidOperationException("not used");
     }
 }

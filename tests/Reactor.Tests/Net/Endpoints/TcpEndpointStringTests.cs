@@ -1,6 +1,7 @@
 using System.Net;
 using Reactor.Net;
 using Reactor.Net.Endpoints;
+using Reactor.Testing;
 
 namespace Reactor.Tests.Net.Endpoints;
 
@@ -8,7 +9,7 @@ namespace Reactor.Tests.Net.Endpoints;
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public class TcpEndpointStringTests
 {
-    private readonly FakeTcpReactor _reactor = new();
+    private readonly MemoryReactor _reactor = new();
 
     [Test]
     public void TcpServerWithEveryKey()
@@ -103,7 +104,7 @@ public class TcpEndpointStringTests
     public void TheEndpointUsesTheGivenReactor()
     {
         EndpointStrings.ServerFromString(_reactor, "tcp:0:interface=127.0.0.1:backlog=5").Listen(new CountingFactory(() => null));
-        Assert.That(_reactor.Listens.Single() is (0, _, 5, "127.0.0.1"), Is.True);
+        Assert.That(_reactor.TcpServers.Single() is (0, _, 5, "127.0.0.1"), Is.True);
     }
 
     [Test]
@@ -111,7 +112,7 @@ public class TcpEndpointStringTests
     {
         // The reactor is typed (IReactorTcp / IReactorUnix): passing anything else no longer compiles.
         // An endpoint type needing one more interface still says which.
-        var tcpOnly = new Reactor.Testing.MemoryReactor();
+        var tcpOnly = new TcpOnlyReactor();
         Assert.That(() => EndpointStrings.ServerFromString(tcpOnly, "ssl:443"),
             Throws.ArgumentException.With.Property("ParamName").EqualTo("reactor").And.Message.Contains("IReactorSsl"));
         Assert.That(() => EndpointStrings.ClientFromString(tcpOnly, "unix:/s"),

@@ -3,15 +3,16 @@ using Reactor.Defer;
 using Reactor.Errors;
 using Reactor.Net.Endpoints;
 using Reactor.Protocols;
+using Reactor.Testing;
 using static Reactor.Testing.DeferredAssert;
 
 namespace Reactor.Tests.Net.Endpoints;
 
-/// <summary>What the TCP endpoints do with the reactor (Twisted's TCP4EndpointsTests / WrappingFactoryTests, over a fake reactor).</summary>
+/// <summary>What the TCP endpoints do with the reactor (Twisted's TCP4EndpointsTests / WrappingFactoryTests, over a MemoryReactor).</summary>
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public class TcpEndpointTests
 {
-    private readonly FakeTcpReactor _reactor = new();
+    private readonly MemoryReactor _reactor = new();
 
     [Test]
     public void ListenFiresWithThePort()
@@ -19,7 +20,7 @@ public class TcpEndpointTests
         var factory = new CountingFactory(() => null);
         var port = SuccessResultOf(new Tcp6ServerEndpoint(_reactor, 0, 9, IPAddress.IPv6Loopback).Listen(factory));
         Assert.That(port.GetHost(), Is.EqualTo(new IPEndPoint(IPAddress.IPv6Loopback, 0)));
-        Assert.That(_reactor.Listens.Single() is (0, var f, 9, "::1") && f == factory, Is.True);
+        Assert.That(_reactor.TcpServers.Single() is (0, var f, 9, "::1") && f == factory, Is.True);
     }
 
     [Test]
@@ -38,10 +39,11 @@ public class TcpEndpointTests
         var factory = new CountingFactory(() => protocol);
         var d = new Tcp4ClientEndpoint(_reactor, "127.0.0.1", 8080, TimeSpan.FromSeconds(3), new IPEndPoint(IPAddress.Loopback, 0)).Connect(factory);
         var connector = _reactor.Connectors.Single();
+        var call = _reactor.TcpClients.Single();
         Assert.Multiple(() =>
         {
-            Assert.That((connector.Host, connector.Port, connector.Timeout), Is.EqualTo(("127.0.0.1", 8080, (TimeSpan?)TimeSpan.FromSeconds(3))));
-            Assert.That(connector.BindAddress, Is.EqualTo(new IPEndPoint(IPAddress.Loopback, 0)));
+            Assert.That((call.Host, call.Port, call.Timeout), Is.EqualTo(("127.0.0.1", 8080, (TimeSpan?)TimeSpan.FromSeconds(3))));
+            Assert.That(call.BindAddress, Is.EqualTo(new IPEndPoint(IPAddress.Loopback, 0)));
             Assert.That(factory.Starts, Is.EqualTo(1), "the user's factory is started with the attempt");
         });
         AssertNoResult(d);
@@ -51,7 +53,7 @@ public class TcpEndpointTests
             made = ((RecordingProtocol)p).Made;
             return p;
         });
-        connector.Complete();
+        connector.Succeed();
         Assert.That(SuccessResultOf(seen), Is.SameAs(protocol), "the user's protocol, not the wrapper");
         Assert.That(made, Is.EqualTo(1), "ConnectionMade ran before the Deferred fired");
         Assert.That(protocol.Transport, Is.SameAs(connector.Transport));
@@ -62,7 +64,7 @@ public class TcpEndpointTests
     {
         var protocol = new HalfCloseRecordingProtocol();
         new Tcp4ClientEndpoint(_reactor, "10.0.0.1", 1).Connect(new CountingFactory(() => protocol));
-        var wrapper = _reactor.Connectors[0].Complete()!;
+        var wrapper = _reactor.Connectors[0].Succeed()!;
         Assert.That(wrapper, Is.InstanceOf<IHalfCloseableProtocol>(), "a half-closeable protocol stays half-closeable behind the wrapper");
         ((IHalfCloseableProtocol)wrapper).ReadConnectionLost();
         wrapper.ConnectionLost(new Failure(new ConnectionDone()));
@@ -74,7 +76,7 @@ public class TcpEndpointTests
     public void APlainProtocolIsNotMadeHalfCloseableByTheWrapper()
     {
         new Tcp4ClientEndpoint(_reactor, "10.0.0.1", 1).Connect(new CountingFactory(() => new RecordingProtocol()));
-        Assert.That(_reactor.Connectors[0].Complete(), Is.Not.InstanceOf<IHalfCloseableProtocol>());
+        Assert.That(_reactor.Connectors[0].Succeed(), Is.Not.InstanceOf<IHalfCloseableProtocol>());
     }
 
     [Test]
@@ -94,7 +96,7 @@ public class TcpEndpointTests
         var d = new Tcp4ClientEndpoint(_reactor, "10.0.0.1", 1).Connect(factory);
         d.Cancel();
         Assert.That(FailureResultOf(d).Value, Is.TypeOf<CancelledError>().With.Message.Contains("10.0.0.1:1"));
-        Assert.That(_reactor.Connectors[0].Stopped, Is.True);
+        Assert.That(_reactor.Connectors[0].StoppedConnecting, Is.True);
         Assert.That(factory.Stops, Is.EqualTo(1), "the factory is stopped with the attempt");
     }
 
@@ -103,8 +105,8 @@ public class TcpEndpointTests
     {
         // Twisted: test_endpoints WrappingFactoryTests.test_buildNoneProtocol (NoProtocol).
         var d = new Tcp4ClientEndpoint(_reactor, "10.0.0.1", 1).Connect(new CountingFactory(() => null));
-        Assert.That(_reactor.Connectors[0].Complete(), Is.Null);
-        Assert.That(_reactor.Connectors[0].Transport!.Disconnected, Is.True);
+        Assert.That(_reactor.Connectors[0].Succeed(), Is.Null);
+        Assert.That(((StringTransport)_reactor.Connectors[0].Transport!).Disconnecting, Is.True);
         Assert.That(FailureResultOf(d).Value, Is.TypeOf<ConnectError>().With.Message.Contains("built no protocol"));
     }
 
@@ -114,7 +116,7 @@ public class TcpEndpointTests
         // Twisted: WrappingFactoryTests.test_buildProtocolFailure.
         var boom = new InvalidCastException("nope");
         var d = new Tcp4ClientEndpoint(_reactor, "10.0.0.1", 1).Connect(new CountingFactory(() => throw boom));
-        _reactor.Connectors[0].Complete();
+        _reactor.Connectors[0].Succeed();
         Assert.That(FailureResultOf(d).Value, Is.SameAs(boom));
     }
 
@@ -122,7 +124,7 @@ public class TcpEndpointTests
     public void AConnectionMadeThatThrowsFailsTheConnectAndStillThrowsToTheTransport()
     {
         var d = new Tcp4ClientEndpoint(_reactor, "10.0.0.1", 1).Connect(new CountingFactory(() => new ThrowingOnConnect()));
-        Assert.That(() => _reactor.Connectors[0].Complete(), Throws.TypeOf<FormatException>());
+        Assert.That(() => _reactor.Connectors[0].Succeed(), Throws.TypeOf<FormatException>());
         Assert.That(FailureResultOf(d).Value, Is.TypeOf<FormatException>());
     }
 
@@ -132,7 +134,7 @@ public class TcpEndpointTests
         // Twisted: test_endpoints.ConnectProtocolTests.test_connectProtocolCreatesFactory.
         var protocol = new RecordingProtocol();
         var d = new Tcp4ClientEndpoint(_reactor, "10.0.0.1", 1).ConnectProtocol(protocol);
-        _reactor.Connectors[0].Complete();
+        _reactor.Connectors[0].Succeed();
         Assert.That(SuccessResultOf(d), Is.SameAs(protocol));
         Assert.That(protocol.Made, Is.EqualTo(1));
     }

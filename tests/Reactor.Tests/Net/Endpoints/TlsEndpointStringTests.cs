@@ -6,6 +6,7 @@ using Reactor.Errors;
 using Reactor.Net.Endpoints;
 using Reactor.Net;
 using Reactor.Protocols;
+using Reactor.Testing;
 using Reactor.Tests.Net.Resolution;
 using Reactor.Tests.Net.Tls.Support;
 using Reactor.Tests.Net;
@@ -16,7 +17,7 @@ namespace Reactor.Tests.Net.Endpoints;
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public class TlsEndpointStringTests : IDisposable
 {
-    private readonly FakeTcpReactor _reactor = new();
+    private readonly MemoryReactorClock _reactor = new();
     private readonly string _dir = Directory.CreateTempSubdirectory("reactor-tls-ep-").FullName;
     private readonly string _cert;
     private readonly string _key;
@@ -46,7 +47,7 @@ public class TlsEndpointStringTests : IDisposable
             Assert.That(e.Options.Certificate.HasPrivateKey, Is.True);
         });
         e.Listen(new CountingFactory(() => null));
-        Assert.That(_reactor.SslListens.Single() is (8443, _, var o, 12, "127.0.0.1") && o == e.Options, Is.True);
+        Assert.That(_reactor.SslServers.Single() is (8443, _, var o, 12, "127.0.0.1") && o == e.Options, Is.True);
     }
 
     [Test]
@@ -119,7 +120,7 @@ public class TlsEndpointStringTests : IDisposable
             Assert.That(e.Options.ClientCertificate!.Thumbprint, Is.EqualTo(TestCertificates.Server.Thumbprint));
         });
         e.Connect(new CountingFactory(() => new RecordingProtocol()));
-        Assert.That(_reactor.SslConnects.Single() is ("127.0.0.1", 4321, _, var o, _, _) && o == e.Options, Is.True);
+        Assert.That(_reactor.SslClients.Single() is ("127.0.0.1", 4321, _, var o, _, _) && o == e.Options, Is.True);
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using Reactor.Net.Endpoints;
 using Reactor.Net.Unix;
+using Reactor.Testing;
 using static Reactor.Testing.DeferredAssert;
 
 namespace Reactor.Tests.Net.Endpoints;
@@ -12,7 +13,7 @@ public class UnixEndpointStringTests
     private const string ClientKeys = "path, timeout, lockfile";
     private const UnixFileMode Mode666 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
     private const UnixFileMode Mode660 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
-    private readonly FakeTcpReactor _reactor = new();
+    private readonly MemoryReactor _reactor = new();
 
     [Test]
     public void ServerWithModeAndLockfile()
@@ -52,7 +53,7 @@ public class UnixEndpointStringTests
     {
         var factory = new CountingFactory(() => null);
         SuccessResultOf(EndpointStrings.ServerFromString(_reactor, "unix:/tmp/s:mode=600:backlog=9:lockfile=0").Listen(factory));
-        var (path, f, backlog, mode, wantPid) = _reactor.UnixListens.Single();
+        var (path, f, backlog, mode, wantPid) = _reactor.UnixServers.Single();
         Assert.That((path, f, backlog, mode, wantPid), Is.EqualTo(("/tmp/s", (object)factory, 9, UnixFileMode.UserRead | UnixFileMode.UserWrite, false)));
     }
 
@@ -77,8 +78,8 @@ public class UnixEndpointStringTests
     {
         var protocol = new RecordingProtocol();
         var d = EndpointStrings.ClientFromString(_reactor, "unix:path=/tmp/x.sock:timeout=2:lockfile=1").Connect(new CountingFactory(() => protocol));
-        Assert.That(_reactor.UnixConnects.Single() is ("/tmp/x.sock", _, var t, true) && t == TimeSpan.FromSeconds(2), Is.True);
-        _reactor.Connectors.Single().Complete();
+        Assert.That(_reactor.UnixClients.Single() is ("/tmp/x.sock", _, var t, true) && t == TimeSpan.FromSeconds(2), Is.True);
+        _reactor.Connectors.Single().Succeed();
         Assert.That(SuccessResultOf(d), Is.SameAs(protocol));
     }
 
@@ -108,6 +109,6 @@ public class UnixEndpointStringTests
 
     [Test]
     public void AReactorWithoutUnixSocketsIsAnArgumentError() =>
-        Assert.That(() => EndpointStrings.ServerFromString(new Reactor.Testing.MemoryReactor(), "unix:/s"),
+        Assert.That(() => EndpointStrings.ServerFromString(new TcpOnlyReactor(), "unix:/s"),
             Throws.ArgumentException.With.Message.Contains("IReactorUnix"));
 }

@@ -217,6 +217,35 @@ public class TransportDuplexPipeTests
         }
     }
 
+    [Test]
+    public void WithoutALoggerAnExceptionInTheCodeGoesToTheLoggerOfTheReactorTheConnectionWasMadeOn()
+    {
+        var reactorLogger = new CountingLogger();
+        using var reactor = ReactorLoop.Create(new ReactorOptions { Logger = reactorLogger, InstallSignalHandlers = false });
+        var t = new StringTransport();
+        var p = new TransportDuplexPipe(async pipe =>
+        {
+            await pipe.Input.ReadAsync().ConfigureAwait(false);
+            throw new FormatException("bad input on a reactor");
+        });
+        var made = false;
+        reactor.CallLater(TimeSpan.Zero, () =>
+        {
+            p.MakeConnection(t);
+            made = true;
+        });
+        for (int i = 0; i < 100 && !made; i++) reactor.Iterate(TimeSpan.FromSeconds(1));
+        Assert.That(made, Is.True);
+
+        // Delivered off the reactor's thread; the pipe's own continuation then resumes on the reactor
+        // (its SynchronizationContext was current when the connection was made).
+        p.DataReceived("x"u8);
+        for (int i = 0; i < 100 && !t.Disconnected; i++) reactor.Iterate(TimeSpan.FromSeconds(1));
+        Assert.That(t.Disconnected, Is.True, "aborted");
+        Assert.That(reactorLogger.Errors, Has.Count.EqualTo(1));
+        Assert.That(reactorLogger.Errors[0]?.Message, Is.EqualTo("bad input on a reactor"));
+    }
+
     private sealed class CountingLogger : ILogger
     {
         public readonly List<Exception?> Errors = [];

@@ -1,6 +1,8 @@
 using System.Text;
 using Reactor.Defer;
 using Reactor.Net;
+using Reactor.Net.Endpoints;
+using Reactor.Net.Unix;
 using Reactor.Protocols;
 using Reactor.Protocols.Basic;
 using Reactor.Protocols.Policies;
@@ -51,5 +53,37 @@ public static class ShoutServer
     public static IListeningPort Listen<TReactor>(TReactor reactor, int port)
         where TReactor : IReactorTcp, IReactorTime =>
         reactor.ListenTcp(port, Factory.ForProtocol(() => new Shouter(reactor)));
+}
+#endregion
+
+#region client
+/// <summary>The program's client side: asks a shouter one question and keeps the answer.</summary>
+public sealed class Asker(string question) : LineReceiver
+{
+    /// <summary>Fires with the shouted answer, or fails when the connection does.</summary>
+    public Deferred<string> Answer { get; } = new();
+
+    /// <inheritdoc/>
+    public override void ConnectionMade() => SendLine(question);
+
+    /// <inheritdoc/>
+    public override void LineReceived(ReadOnlySpan<byte> line)
+    {
+        Transport.LoseConnection();
+        Answer.Callback(Encoding.UTF8.GetString(line));
+    }
+
+    /// <summary>
+    /// Connects to the shouter at <paramref name="description"/> ("unix:/run/shout.sock",
+    /// "tcp:host:port", "ssl:host:port") and asks <paramref name="question"/>.
+    /// </summary>
+    public static Asker Ask<TReactor>(TReactor reactor, string description, string question)
+        where TReactor : class, IReactorTcp, IReactorUnix
+    {
+        var asker = new Asker(question);
+        EndpointStrings.ClientFromString(reactor, description).ConnectProtocol(asker)
+            .AddErrback(failure => asker.Answer.Errback(failure));
+        return asker;
+    }
 }
 #endregion

@@ -67,6 +67,43 @@ public abstract class ShouterTests
     }
     #endregion
 
+    #region memory-reactor-endpoints
+    /// <summary>
+    /// Client code that connects by endpoint description, against a <see cref="MemoryReactorClock"/>:
+    /// UNIX and TLS calls are recorded like TCP's, and the test ends each attempt itself.
+    /// </summary>
+    [Test]
+    public void TheAskerConnectsWhereItsDescriptionSaysAndAsks()
+    {
+        var reactor = new MemoryReactorClock();
+        var asker = Asker.Ask(reactor, "unix:/run/shout.sock:timeout=5", "hello");
+
+        var call = reactor.UnixClients.Single(); // nothing was connected: the call is recorded
+        Assert.That((call.Path, call.Timeout), Is.EqualTo(("/run/shout.sock", (TimeSpan?)TimeSpan.FromSeconds(5))));
+
+        var connector = reactor.Connectors.Single();
+        connector.Succeed(); // the attempt connects, to a StringTransport
+        var transport = (StringTransport)connector.Transport!;
+        Assert.That(transport.ValueAsString(), Is.EqualTo("hello\r\n"));
+
+        asker.DataReceived("HELLO\r\n"u8);
+        Assert.That(DeferredAssert.SuccessResultOf(asker.Answer), Is.EqualTo("HELLO"));
+        Assert.That(transport.Disconnecting, Is.True);
+    }
+
+    /// <summary>An attempt the test fails: the factory hears it as it would from a real reactor.</summary>
+    [Test]
+    public void ARefusedConnectionFailsTheAnswer()
+    {
+        var reactor = new MemoryReactorClock();
+        var asker = Asker.Ask(reactor, "ssl:shout.example:8443", "hello");
+
+        Assert.That(reactor.SslClients.Single().Host, Is.EqualTo("shout.example")); // with its TlsClientOptions
+        reactor.Connectors.Single().Fail(new ConnectionRefusedError());
+        DeferredAssert.FailureResultOf(asker.Answer, typeof(ConnectionRefusedError));
+    }
+    #endregion
+
     #region loopback
     /// <summary>A client and a server protocol talking through <see cref="LoopbackPump"/>, in memory.</summary>
     [Test]
