@@ -131,6 +131,7 @@ internal struct IoUringSqe
     [FieldOffset(28)] public uint OpFlags; // poll32_events, msg_flags, timeout_flags ...
     [FieldOffset(32)] public ulong UserData;
     [FieldOffset(40)] public ushort BufIndex;
+    [FieldOffset(44)] public uint OptLen; // union with file_index: a multishot RECV's total byte limit (Linux 6.17+)
 }
 
 /// <summary>struct io_uring_cqe (16 bytes).</summary>

@@ -73,11 +73,15 @@ internal sealed unsafe class IoUringSelector : ISelector
         }
     }
 
-    /// <summary>Replaces the completion side's buffer ring dimensions (tests: a small ring to exhaust). Before any claim.</summary>
-    internal void UseCompletionBuffers(int count, int size)
+    /// <summary>
+    /// Replaces the completion side's buffer ring dimensions and per-receive byte limit (tests: a
+    /// small ring to exhaust, a small bound to flood, the one-shot receives of kernels before 6.17).
+    /// Before any claim.
+    /// </summary>
+    internal void UseCompletionBuffers(int count, int size, int receiveLimit = 0, bool multishotReceive = true)
     {
         if (_streams is not null) throw new InvalidOperationException("The completion side is already in use.");
-        _streams = new CompletionStreams(_ring, _syscalls, count, size);
+        _streams = new CompletionStreams(_ring, _syscalls, count, size, receiveLimit, multishotReceive);
     }
 
     private bool Claimed(int fd) => _streams is not null && _streams.IsClaimed(fd);

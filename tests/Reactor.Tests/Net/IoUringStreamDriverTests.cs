@@ -23,11 +23,11 @@ public sealed class IoUringStreamDriverTests
     private ReactorLoop _reactor = null!;
     private CapturingLogger _logger = null!;
 
-    private void Start(int bufferCount = 0, int bufferSize = 0)
+    private void Start(int bufferCount = 0, int bufferSize = 0, int receiveLimit = 0)
     {
         if (SelectorFactory.IoUringUnavailableReason is { } why) Assert.Ignore($"io_uring is not usable here: {why}");
         _selector = IoUringSelector.TryCreate(out _)!;
-        if (bufferCount > 0) _selector.UseCompletionBuffers(bufferCount, bufferSize);
+        if (bufferCount > 0) _selector.UseCompletionBuffers(bufferCount, bufferSize, receiveLimit);
         _logger = new CapturingLogger();
         _reactor = ReactorLoop.Create(new ReactorOptions { SelectorFactory = () => _selector, Logger = _logger });
     }
@@ -118,6 +118,72 @@ public sealed class IoUringStreamDriverTests
         Assert.That(received.ToArray(), Is.EqualTo(message), "in order, none lost");
         Assert.That(deliveredWhilePaused, Is.Zero, "nothing while paused");
         Assert.That(pauses, Is.GreaterThan(1));
+    }
+
+    [Test]
+    public void APausedConnectionHoldsNoMoreThanTheBoundWhileItsPeerFloods()
+    {
+        // 64 buffers of 1 KiB and 4 KiB per multishot receive: the bound is 5 KiB, where an
+        // unlimited multishot would go on filling the whole 64 KiB ring until the pause's cancel lands.
+        Start(bufferCount: 64, bufferSize: 1024, receiveLimit: 4096);
+        var reader = new PausingReader();
+        var port = NetTesting.PortOf(_reactor.ListenTcp(0, Factory.ForProtocol(() => reader), @interface: "127.0.0.1"));
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        peer.Connect(IPAddress.Loopback, port);
+        peer.Blocking = false;
+
+        var chunk = new byte[256 * 1024];
+        long sent = 0, maxHeld = 0;
+        int refusedInARow = 0;
+        long bound = _selector.Completions.MaxHeldBytes;
+        // The peer writes whenever the kernel takes more; the flood ends when it has refused every
+        // attempt for 20 iterations in a row (the socket's buffers are full, nobody reads them).
+        _reactor.RunUntil(() =>
+        {
+            for (int i = 0; i < chunk.Length; i++) chunk[i] = NetTesting.PatternAt(sent + i);
+            int n = peer.Send(chunk, 0, chunk.Length, SocketFlags.None, out SocketError error);
+            if (error == SocketError.Success && n > 0)
+            {
+                sent += n;
+                refusedInARow = 0;
+            }
+            else
+            {
+                Assert.That(error, Is.EqualTo(SocketError.WouldBlock));
+                refusedInARow++;
+            }
+            if (reader.Connected && reader.Transport is StreamTransport server) maxHeld = Math.Max(maxHeld, _selector.Completions.HeldBytes(server.FileDescriptor));
+            Assert.That(sent, Is.LessThan(64L * 1024 * 1024), "the kernel never refused: nothing bounds the paused connection");
+            return reader.Paused && refusedInARow >= 20;
+        }, "the flood to stall against the paused connection");
+
+        Assert.That(sent, Is.GreaterThan(8 * 5 * 1024), "the peer sent far more than the bound");
+        Assert.That(maxHeld, Is.LessThanOrEqualTo(5 * 1024), "held for the paused connection, sampled every iteration");
+        Assert.That(bound, Is.EqualTo(5 * 1024), "the documented bound: one receive's limit plus one buffer");
+
+        reader.Transport.ResumeProducing();
+        peer.Shutdown(SocketShutdown.Send);
+        _reactor.RunUntil(() => reader.Checker.Lost is not null, "every byte and the FIN");
+        Assert.That(reader.Checker.Received, Is.EqualTo(sent), "nothing lost");
+        Assert.That(reader.Checker.FirstMismatch, Is.EqualTo(-1), "in order");
+    }
+
+    /// <summary>Checks the pattern; pauses its transport at the first bytes and leaves resuming to the test.</summary>
+    private sealed class PausingReader : Protocol
+    {
+        public readonly PatternChecker Checker = new();
+
+        public bool Paused { get; private set; }
+
+        public override void DataReceived(ReadOnlySpan<byte> data)
+        {
+            Checker.DataReceived(data);
+            if (Paused) return;
+            Paused = true;
+            Transport.PauseProducing();
+        }
+
+        public override void ConnectionLost(Reactor.Defer.Failure reason) => Checker.ConnectionLost(reason);
     }
 
     [Test]

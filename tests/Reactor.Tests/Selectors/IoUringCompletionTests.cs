@@ -122,6 +122,86 @@ public sealed class IoUringCompletionTests
         Assert.That(Streams.Buffers.Available, Is.EqualTo(2));
     }
 
+    [TestCase(true, TestName = "{m}(multishot with a byte limit)")]
+    [TestCase(false, TestName = "{m}(one-shot, as before Linux 6.17)")]
+    public void WhatASocketHoldsStaysUnderOneReceivesLimitWhileItsPeerFloodsReadingOrPaused(bool multishot)
+    {
+        // 64 buffers of 1 KiB, 4 KiB per multishot: the bound is 5 KiB; an unlimited multishot
+        // would fill the whole 64 KiB ring from a flooding peer.
+        _selector.UseCompletionBuffers(count: 64, size: 1024, receiveLimit: 4096, multishotReceive: multishot);
+        (int local, int peer) = _pairs.Create();
+        Streams.TryClaimReceive(local);
+        _selector.Register(local, Interest.Read, 7);
+        const long bound = 5 * 1024; // one receive's limit plus one buffer
+
+        // Reading is asked for but nothing is taken (a consumer that falls behind), then paused.
+        long sent = 0, maxHeld = 0;
+        sent += FloodUntilTheKernelRefuses(peer, sent, local, ref maxHeld);
+        _selector.Modify(local, Interest.None, 7);
+        sent += FloodUntilTheKernelRefuses(peer, sent, local, ref maxHeld);
+
+        Assert.That(sent, Is.GreaterThan(8 * bound), "the peer sent far more than the bound");
+        Assert.That(maxHeld, Is.LessThanOrEqualTo(bound), "held bytes, sampled after every wait");
+        Assert.That(Streams.MaxHeldBytes, Is.EqualTo(bound), "the documented bound");
+        Assert.That(Streams.MultishotReceive, Is.EqualTo(multishot), "this kernel takes the byte limit");
+        Assert.That(Streams.Starvations, Is.Zero, "the ring never ran dry: the rest of it stays available to other connections");
+
+        _selector.Modify(local, Interest.Read, 8);
+        var (count, firstMismatch) = TakePatternUntil(local, sent);
+        Assert.That(count, Is.EqualTo(sent), "every byte after resuming");
+        Assert.That(firstMismatch, Is.EqualTo(-1), "in order");
+    }
+
+    /// <summary>
+    /// Writes the pattern to <paramref name="peer"/> until the kernel has refused it in 20 waits
+    /// in a row (the socket's buffers are full and nothing more is being read from them), waiting
+    /// with the selector between attempts; records the most <paramref name="local"/> held.
+    /// </summary>
+    private unsafe long FloodUntilTheKernelRefuses(int peer, long offset, int local, ref long maxHeld)
+    {
+        var chunk = new byte[16 * 1024];
+        long sent = 0;
+        for (int refused = 0; refused < 20;)
+        {
+            for (int i = 0; i < chunk.Length; i++) chunk[i] = Reactor.Tests.Net.NetTesting.PatternAt(offset + sent + i);
+            nint n;
+            fixed (byte* p = chunk) n = LibcSyscalls.Instance.Write(peer, p, chunk.Length, out _);
+            if (n > 0)
+            {
+                sent += n;
+                refused = 0;
+            }
+            else
+            {
+                refused++;
+            }
+            _selector.Wait(_events, TimeSpan.Zero);
+            maxHeld = Math.Max(maxHeld, Streams.HeldBytes(local));
+            Assert.That(sent, Is.LessThan(64L * 1024 * 1024), "the kernel never refused: nothing bounds this socket");
+        }
+        return sent;
+    }
+
+    private (long Count, long FirstMismatch) TakePatternUntil(int fd, long total)
+    {
+        long count = 0, firstMismatch = -1;
+        var deadline = DateTime.UtcNow + Deadline;
+        while (count < total && DateTime.UtcNow < deadline)
+        {
+            _selector.Wait(_events, TimeSpan.FromMilliseconds(100));
+            while (Streams.TakeReceived(fd, out var data, out _) == CompletionStreams.Received.Data)
+            {
+                for (int i = 0; i < data.Length; i++)
+                {
+                    if (firstMismatch < 0 && data[i] != Reactor.Tests.Net.NetTesting.PatternAt(count + i)) firstMismatch = count + i;
+                }
+                count += data.Length;
+                Streams.ReturnReceived(fd);
+            }
+        }
+        return (count, firstMismatch);
+    }
+
     [Test]
     public void AReleasedSocketsHeldAndLateBuffersAllReturn()
     {

@@ -64,20 +64,24 @@ internal sealed unsafe class WakeSignal : IDisposable
         }
     }
 
-    /// <summary>Clears the pending signal and drains the descriptor; called by the selector that saw it readable.</summary>
+    /// <summary>Drains the descriptor, then clears the pending signal; called by the selector that saw it readable.</summary>
     public void Consume()
     {
-        // Clear first: a Signal racing with the drain then writes again rather than being lost
-        // behind a flag that says "pending" over an empty descriptor.
-        Volatile.Write(ref _pending, 0);
+        // Drain first, clear after. The other order loses every later wake-up: a Signal landing
+        // between the clear and the drain sets the flag and writes, the drain then swallows its
+        // write, and the flag stays set over an empty descriptor, so each later Signal returns
+        // early and the selector sleeps through them. In this order a Signal racing the drain sees
+        // the flag still set and skips its write, which is safe: the selector is awake, and the
+        // caller queued its work before signalling, so the loop's next pass runs it.
         byte* buffer = stackalloc byte[64];
         while (true)
         {
             nint read = _syscalls.Read(_readFd, buffer, _isEventFd ? sizeof(ulong) : 64, out Errno errno);
             if (read > 0 && !_isEventFd) continue;
             if (read < 0 && errno == Errno.EINTR) continue;
-            return;
+            break;
         }
+        Volatile.Write(ref _pending, 0);
     }
 
     /// <summary>Closes the descriptor(s).</summary>

@@ -16,7 +16,11 @@ namespace Reactor.Selectors.IoUring;
 /// <remarks>
 /// <para>Pausing (the registration stops asking for reading) cancels the multishot; results
 /// that were already on their way are held, never dropped, and reported once reading is asked
-/// for again. A receive that found the buffer ring empty ends with ENOBUFS (the data stays in the
+/// for again. What one descriptor holds is bounded: each multishot RECV carries a total byte
+/// limit (<see cref="ReceiveLimit"/>; the kernel ends it once that much arrived) and is armed
+/// again only after everything it brought was taken, so a descriptor never holds more than
+/// <see cref="ReceiveLimit"/> plus one buffer, paused or not, however fast its peer sends. A
+/// receive that found the buffer ring empty ends with ENOBUFS (the data stays in the
 /// socket): it is armed again as soon as a buffer is back. Releasing a descriptor (before its
 /// close) cancels what is armed, returns held buffers (closes held accepted sockets) and moves to
 /// a new generation, so completions still on their way are recognised and dropped.</para>
@@ -35,6 +39,14 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
     /// </summary>
     public const int DefaultBufferSize = 64 * 1024;
 
+    /// <summary>
+    /// Buffers' worth of bytes one multishot RECV may bring before it ends and must be armed again:
+    /// the bound on what a paused (or not yet served) connection holds is this many buffers plus
+    /// one. Four keeps re-arming rare (once per 256 KiB of bulk; never, in practice, for small
+    /// messages) while a paused connection holds at most 320 KiB of the 16 MiB ring.
+    /// </summary>
+    public const int DefaultReceiveLimitBuffers = 4;
+
     private const ushort GroupId = 0;
     private const ulong IgnoredCompletion = 1UL << 62; // the selector's "drop this CQE" kind
 
@@ -51,6 +63,9 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
     private int[] _toArm = new int[64];
     private int _toArmCount;
     private int _outstanding; // multishot requests in the kernel, of every generation
+    private readonly int _receiveLimit;
+    private bool _multishotReceive; // false: the kernel refused the byte limit (before 6.17), one-shot RECVs instead
+    private bool _receiveLimitTaken;       // a limited multishot RECV has delivered: the kernel knows the limit
 
     private struct Claim
     {
@@ -70,14 +85,41 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
         public int HeldCount;
     }
 
-    /// <summary>Creates the completion side of <paramref name="ring"/>; the buffer ring is registered at the first stream claim.</summary>
-    public CompletionStreams(IoUringRing ring, ISyscalls syscalls, int bufferCount = DefaultBufferCount, int bufferSize = DefaultBufferSize)
+    /// <summary>
+    /// Creates the completion side of <paramref name="ring"/>; the buffer ring is registered at the
+    /// first stream claim. <paramref name="receiveLimit"/> is the byte limit of one multishot RECV
+    /// (0: <see cref="DefaultReceiveLimitBuffers"/> buffers). <paramref name="multishotReceive"/> false
+    /// starts in the one-shot mode older kernels fall back to (tests).
+    /// </summary>
+    public CompletionStreams(IoUringRing ring, ISyscalls syscalls, int bufferCount = DefaultBufferCount, int bufferSize = DefaultBufferSize, int receiveLimit = 0, bool multishotReceive = true)
     {
+        _multishotReceive = multishotReceive;
+        ArgumentOutOfRangeException.ThrowIfNegative(receiveLimit);
         _ring = ring;
         _syscalls = syscalls;
         _bufferCount = bufferCount;
         _bufferSize = bufferSize;
+        _receiveLimit = receiveLimit > 0 ? receiveLimit : DefaultReceiveLimitBuffers * bufferSize;
     }
+
+    /// <summary>
+    /// The bytes one multishot RECV may bring before the kernel ends it. A descriptor holds at most
+    /// this plus one buffer (<see cref="MaxHeldBytes"/>).
+    /// </summary>
+    public int ReceiveLimit => _receiveLimit;
+
+    /// <summary>
+    /// The most bytes one claimed descriptor can hold: one receive's limit plus the last buffer that
+    /// crossed it (the kernel checks the limit after each buffer is filled). On kernels without the
+    /// limit (EINVAL, before Linux 6.17) receives are one-shot and the bound is one buffer.
+    /// </summary>
+    public int MaxHeldBytes => _receiveLimit + _bufferSize;
+
+    /// <summary>
+    /// False once the kernel refused the multishot byte limit: receives are then one-shot (one
+    /// buffer per submission), which keeps the same bound at the cost of one submission per read.
+    /// </summary>
+    public bool MultishotReceive => _multishotReceive;
 
     /// <summary>The provided-buffer ring, once a stream was claimed (null before, or where the kernel refused it).</summary>
     public ProvidedBufferRing? Buffers => _buffers;
@@ -106,6 +148,16 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
 
     /// <summary>Results held for claimed <paramref name="fd"/> and not yet taken.</summary>
     public int HeldCount(int fd) => IsClaimed(fd) ? _claims[fd].HeldCount : 0;
+
+    /// <summary>Bytes held for claimed stream <paramref name="fd"/> and not yet taken (at most <see cref="MaxHeldBytes"/>).</summary>
+    public long HeldBytes(int fd)
+    {
+        if (!IsClaimed(fd) || _claims[fd].Op != Operation.Receive) return 0;
+        ref Claim c = ref _claims[fd];
+        long bytes = 0;
+        for (int i = 0; i < c.HeldCount; i++) bytes += (uint)c.Held[(c.HeldHead + i) % c.Held.Length];
+        return bytes;
+    }
 
     /// <summary>True if <paramref name="fd"/> is claimed (its reading is done by completions).</summary>
     public bool IsClaimed(int fd) => (uint)fd < (uint)_claims.Length && _claims[fd].Claimed;
@@ -246,9 +298,10 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
                 c.ArmQueued = false;
                 continue;
             }
-            if (c.Op == Operation.Receive ? _buffers!.Available == 0 : c.HeldCount > 0)
+            if (c.HeldCount > 0 || c.Op == Operation.Receive && _buffers!.Available == 0)
             {
-                // Starved (or an accept error not yet taken): try again at the next iteration.
+                // What the last request brought is not all taken yet (this is what bounds a
+                // descriptor's held bytes), or the ring is empty: try again at the next iteration.
                 _toArm[kept++] = fd;
                 continue;
             }
@@ -266,9 +319,16 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
         if (c.Op == Operation.Receive)
         {
             sqe->Opcode = OpRecv;
-            sqe->IoPrio = RecvMultishot;
             sqe->Flags = SqeBufferSelect;
             sqe->BufIndex = GroupId;
+            if (_multishotReceive)
+            {
+                // Ends (no IORING_CQE_F_MORE) once this many bytes arrived: without it, a multishot
+                // keeps filling buffers for as long as the peer sends, until the cancel of a pause
+                // reaches the kernel — megabytes, from a fast peer.
+                sqe->IoPrio = RecvMultishot;
+                sqe->OptLen = (uint)_receiveLimit;
+            }
         }
         else
         {
@@ -322,10 +382,18 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
     {
         if (res > 0 && hasBuffer)
         {
+            _receiveLimitTaken = true;
             Hold(ref c, ((long)bid << 32) | (uint)res);
             return;
         }
         if (hasBuffer) _buffers!.Return(bid);
+        if (res == -Errno.EINVAL.Value && _multishotReceive && !_receiveLimitTaken)
+        {
+            // A kernel before 6.17 rejects the byte limit (the field was file_index, which RECV
+            // refuses): read with one-shot receives from now on; this one is armed again below.
+            _multishotReceive = false;
+            return;
+        }
         if (res == -ENoBufs) Starvations++;
         if (res == 0) c.End = 1;
         else if (res != -ENoBufs && res != -ECanceled && res != -Errno.EINTR.Value && res != -Errno.EAGAIN.Value) c.End = res;

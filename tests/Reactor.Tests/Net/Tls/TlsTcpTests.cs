@@ -186,11 +186,6 @@ public sealed class TlsTcpTests(SelectorKind kind)
     [Test]
     public void SixtyFourMebibytesToASlowReaderOverTcp()
     {
-        // Known defect, reported to the io_uring completion driver (issue 17) when this fixture first
-        // ran on every backend: on io_uring the slow reader's TLS layer buffers 5-6 MiB of ciphertext
-        // (the bound asserted below is 1 MiB), deterministically. Every other backend keeps the bound.
-        if (kind == SelectorKind.IoUring)
-            Assert.Ignore("io_uring completion driver: a paused TLS reader buffers 5-6 MiB of ciphertext (bound: 1 MiB); issue 17");
         const long total = 64L * 1024 * 1024;
         BulkSender? sender = null;
         var port = Listen(() => sender = new BulkSender(total));
