@@ -30,6 +30,9 @@ internal static partial class NetLog
     [LoggerMessage(EventId = 105, Level = LogLevel.Error, Message = "Unhandled exception in {Callback} of {Protocol} on {Transport}; closing the connection")]
     internal static partial void ProtocolCallbackFailed(ILogger logger, Exception exception, string callback, string? protocol, string transport);
 
+    [LoggerMessage(EventId = 106, Level = LogLevel.Information, Message = "accept() on {Port}: the back-off for {Error} ended after {Pauses} pause(s) over {Elapsed} ms")]
+    internal static partial void AcceptBackOffEnded(ILogger logger, object port, Errno error, int pauses, double elapsed);
+
     [LoggerMessage(EventId = 110, Level = LogLevel.Error, Message = "BuildProtocol of {Factory} failed for {Peer}; closing the connection")]
     internal static partial void ConnectedBuildProtocolFailed(ILogger logger, Exception exception, string? factory, object peer);
 
@@ -44,4 +47,7 @@ internal static partial class NetLog
 
     [LoggerMessage(EventId = 114, Level = LogLevel.Information, Message = "Closing {Transport}: the peer took none of the last {Pending} bytes in {Timeout}; aborting it")]
     internal static partial void CloseTimedOut(ILogger logger, object transport, long pending, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 115, Level = LogLevel.Warning, Message = "Closing {Transport} (descriptor {Descriptor}) threw; the connection ends anyway and the number is never closed again")]
+    internal static partial void CloseFailed(ILogger logger, Exception exception, object transport, int descriptor);
 }

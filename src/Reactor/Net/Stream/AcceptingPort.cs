@@ -34,6 +34,14 @@ internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDesc
     private bool _paused;
     private int _fd;
 
+    // The current back-off episode: from the first EMFILE-like failure until accept(2) works again.
+    // At the limit the port retries every AcceptRetryDelay; logging each retry would write about
+    // ten lines a second for as long as the limit lasts, so an episode logs its first pause and,
+    // when it ends, one summary with the count.
+    private int _episodePauses;
+    private TimeSpan _episodeStarted;
+    private Errno _episodeError;
+
     protected AcceptingPort(ITransportHost host, ISyscalls syscalls, IProtocolFactory factory, int fd)
     {
         Host = host;
@@ -90,6 +98,9 @@ internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDesc
         {
             int length = capacity;
             var fd = Syscalls.Accept(_fd, address, &length, out var errno);
+            // accept(2) takes a descriptor number before it looks at the backlog: success or an
+            // empty backlog both mean the process has descriptors again.
+            if (_episodePauses > 0 && (fd >= 0 || errno.IsWouldBlock)) EndBackOffEpisode();
             if (fd < 0)
             {
                 if (errno.IsWouldBlock) return null;
@@ -146,13 +157,25 @@ internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDesc
     private void PauseAccepting(Errno errno)
     {
         AcceptPauses++;
-        NetLog.AcceptPaused(Host.Logger, this, errno, AcceptRetryDelay.TotalMilliseconds);
+        if (_episodePauses++ == 0)
+        {
+            _episodeStarted = Host.Now;
+            _episodeError = errno;
+            NetLog.AcceptPaused(Host.Logger, this, errno, AcceptRetryDelay.TotalMilliseconds);
+        }
         Host.RemoveReader(this);
         _acceptRetry = Host.CallLater(AcceptRetryDelay, () =>
         {
             _acceptRetry = null;
             if (_fd >= 0 && !_paused) Host.AddReader(this);
         });
+    }
+
+    /// <summary>Logs the summary of the back-off episode that just ended (accept works again, or the port closed).</summary>
+    private void EndBackOffEpisode()
+    {
+        NetLog.AcceptBackOffEnded(Host.Logger, this, _episodeError, _episodePauses, (Host.Now - _episodeStarted).TotalMilliseconds);
+        _episodePauses = 0;
     }
 
     /// <summary>Stops accepting until <see cref="ResumeProducing"/>; clients queue in the kernel's backlog.</summary>
@@ -195,9 +218,19 @@ internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDesc
         if (_fd < 0) return;
         if (_acceptRetry is { Active: true }) _acceptRetry.Cancel();
         _acceptRetry = null;
-        Host.RemoveReader(this);
-        Syscalls.Close(_fd, out _);
-        _fd = -1;
+        if (_episodePauses > 0) EndBackOffEpisode();
+        try
+        {
+            Host.RemoveReader(this);
+        }
+        finally
+        {
+            // Closed even if the selector failed to let go, and exactly once: the number is
+            // forgotten whatever close(2) says (after EINTR it may already be someone else's).
+            var fd = _fd;
+            _fd = -1;
+            Syscalls.Close(fd, out _);
+        }
         OnClosed();
         try
         {

@@ -229,15 +229,37 @@ internal abstract partial class StreamTransport : IStreamTransport, IWriteBuffer
         Reset,   // SO_LINGER 0, then close: an RST
     }
 
+    /// <summary>
+    /// Releases the descriptor exactly once, whatever fails on the way. close(2)'s errno is not
+    /// acted on: on Linux the number is free even after EINTR or EIO, and may already belong to
+    /// another open, so a retry could close someone else's file. Anything that throws here (an
+    /// assembly that cannot load at EMFILE, a completion driver's fault) is logged and the caller
+    /// goes on, so the protocol still hears that the connection is lost.
+    /// </summary>
     private void CloseSocket(CloseKind kind)
     {
         var fd = _fd;
         if (fd < 0) return;
         _fd = -1;
-        if (kind == CloseKind.Orderly) Syscalls.Shutdown(fd, SocketShutdown.Both, out _);
-        else if (kind == CloseKind.Reset) SocketOptions.SetResetOnClose(Syscalls, fd);
-        if (_driver is not null) _driver.Close(this, fd);
-        else Syscalls.Close(fd, out _);
+        try
+        {
+            if (kind == CloseKind.Orderly) Syscalls.Shutdown(fd, SocketShutdown.Both, out _);
+            else if (kind == CloseKind.Reset) SocketOptions.SetResetOnClose(Syscalls, fd);
+        }
+        catch (Exception ex)
+        {
+            // Only the FIN or the RST is lost; the descriptor is still closed below.
+            NetLog.CloseFailed(Host.Logger, ex, this, fd);
+        }
+        try
+        {
+            if (_driver is not null) _driver.Close(this, fd);
+            else Syscalls.Close(fd, out _);
+        }
+        catch (Exception ex)
+        {
+            NetLog.CloseFailed(Host.Logger, ex, this, fd);
+        }
     }
 
     private void StartReading()
