@@ -22,7 +22,7 @@ public sealed partial class ReactorLoop : IReactorSocket
         try
         {
             if (addressFamily != AddressFamily.Unix) return TcpPort.Adopt(this, factory, fd);
-            if (AdoptedSocket.LocalUnixEndPoint(fd, new UnixEndPointCodec()) is not UnixDomainSocketEndPoint address)
+            if (AdoptedSocket.LocalUnixEndPoint(LibcSyscalls.Instance, fd, new UnixEndPointCodec()) is not UnixDomainSocketEndPoint address)
             {
                 throw new ArgumentException($"Descriptor {fileDescriptor} is a UNIX socket without a name.", nameof(fileDescriptor));
             }
@@ -49,12 +49,12 @@ public sealed partial class ReactorLoop : IReactorSocket
             if (addressFamily == AddressFamily.Unix)
             {
                 var codec = new UnixEndPointCodec();
-                local = AdoptedSocket.LocalUnixEndPoint(fd, codec);
-                peer = AdoptedSocket.PeerUnixEndPoint(fd, codec) ?? UnnamedUnixEndPoint.Instance;
+                local = AdoptedSocket.LocalUnixEndPoint(LibcSyscalls.Instance, fd, codec);
+                peer = AdoptedSocket.PeerUnixEndPoint(LibcSyscalls.Instance, fd, codec) ?? UnnamedUnixEndPoint.Instance;
             }
             else
             {
-                peer = Net.Internal.SocketOptions.GetRemoteEndPoint(fd)
+                peer = Net.Internal.SocketOptions.GetRemoteEndPoint(LibcSyscalls.Instance, fd)
                     ?? throw new ArgumentException($"Descriptor {fileDescriptor} is not connected.", nameof(fileDescriptor));
             }
             protocol = factory.BuildProtocol(peer);
@@ -100,7 +100,7 @@ public sealed partial class ReactorLoop : IReactorSocket
             if (addressFamily != AddressFamily.Unix) return UdpPort.Adopt(this, socket, protocol, maxPacketSize);
             var codec = new UnixEndPointCodec();
             return UnixDatagramPort.Adopt(this, socket, protocol, maxPacketSize,
-                AdoptedSocket.LocalUnixEndPoint(fd, codec), AdoptedSocket.PeerUnixEndPoint(fd, codec));
+                AdoptedSocket.LocalUnixEndPoint(LibcSyscalls.Instance, fd, codec), AdoptedSocket.PeerUnixEndPoint(LibcSyscalls.Instance, fd, codec));
         }
         catch
         {

@@ -74,6 +74,52 @@ internal unsafe interface ISyscalls
     /// <summary>socketpair(AF_UNIX, <paramref name="type"/>): both ends non-blocking and close-on-exec.</summary>
     int CreateSocketPair(int type, out int fd0, out int fd1, out Errno errno);
 
+    /// <summary>
+    /// sendfile(2) on Linux: up to <paramref name="count"/> bytes of <paramref name="inFd"/> from
+    /// <c>*offset</c> (advanced by what was sent) to the socket <paramref name="outFd"/>; −1 with ENOSYS elsewhere.
+    /// </summary>
+    nint SendFile(int outFd, int inFd, long* offset, nuint count, out Errno errno);
+
+    // ---- socket set-up (once per socket, never per read or write) ----
+
+    /// <summary>socket(2); <paramref name="type"/> may carry SOCK_NONBLOCK | SOCK_CLOEXEC where the OS has them.</summary>
+    int Socket(int domain, int type, int protocol, out Errno errno);
+
+    /// <summary>bind(2) to the <c>sockaddr</c> at <paramref name="address"/>.</summary>
+    int Bind(int fd, byte* address, int length, out Errno errno);
+
+    /// <summary>listen(2).</summary>
+    int Listen(int fd, int backlog, out Errno errno);
+
+    /// <summary>connect(2) to the <c>sockaddr</c> at <paramref name="address"/> (non-blocking sockets: EINPROGRESS).</summary>
+    int Connect(int fd, byte* address, int length, out Errno errno);
+
+    /// <summary>getsockname(2): <paramref name="length"/> is the capacity on entry and the address's length on return.</summary>
+    int GetSockName(int fd, byte* address, int* length, out Errno errno);
+
+    /// <summary>getpeername(2): as <see cref="GetSockName"/>; ENOTCONN for a socket with no peer.</summary>
+    int GetPeerName(int fd, byte* address, int* length, out Errno errno);
+
+    // ---- files: a UNIX socket's file and its lock file ----
+
+    /// <summary>open(2) (flags and mode as the OS numbers them).</summary>
+    int Open(string path, int flags, int mode, out Errno errno);
+
+    /// <summary>chmod(2): sets a file's permission bits (a UNIX socket file's, between bind and listen).</summary>
+    int ChangeMode(string path, int mode, out Errno errno);
+
+    /// <summary>flock(2).</summary>
+    int Flock(int fd, int operation, out Errno errno);
+
+    /// <summary>ftruncate(2).</summary>
+    int Ftruncate(int fd, long length, out Errno errno);
+
+    /// <summary>
+    /// kill(<paramref name="pid"/>, 0): 0 when the process exists and may be signalled; −1 with ESRCH
+    /// when there is none, EPERM when it exists but belongs to someone else (the owner of a lock file).
+    /// </summary>
+    int ProbeProcess(int pid, out Errno errno);
+
     // ---- limits ----
 
     /// <summary>getrlimit(RLIMIT_NOFILE).</summary>

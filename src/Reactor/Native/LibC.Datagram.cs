@@ -4,8 +4,8 @@ namespace Reactor.Native;
 
 // The libc entry points the datagram and UNIX-socket transports need beyond the stream ones:
 // addressed reads and writes, ancillary data (SCM_RIGHTS), the lock-file calls and the
-// liveness probe for a lock's owner. Reached only through DatagramSyscalls and the helpers in
-// this folder.
+// liveness probe for a lock's owner. Reached only through the Libc*Syscalls classes in this
+// folder (the lock-file calls through ISyscalls).
 internal static unsafe partial class LibC
 {
     [LibraryImport(Library, EntryPoint = "recvfrom", SetLastError = true)]

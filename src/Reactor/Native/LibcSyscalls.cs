@@ -3,7 +3,7 @@ using System.Net.Sockets;
 namespace Reactor.Native;
 
 /// <summary>The real kernel: <see cref="ISyscalls"/> over libc (and the kqueue library on BSDs).</summary>
-internal sealed unsafe class LibcSyscalls : ISyscalls
+internal sealed unsafe partial class LibcSyscalls : ISyscalls
 {
     /// <summary>The one instance; it holds no state.</summary>
     public static readonly LibcSyscalls Instance = new();

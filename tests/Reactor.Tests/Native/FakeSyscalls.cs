@@ -176,6 +176,57 @@ internal sealed unsafe class FakeSyscalls : ISyscalls
         return Ok(out errno);
     }
 
+    // Socket set-up: a socket is a new fake descriptor; binding, listening and connecting succeed;
+    // there are no addresses to name (ENOTCONN) and no files to send (ENOSYS: read and write instead).
+
+    public nint SendFile(int outFd, int inFd, long* offset, nuint count, out Errno errno)
+    {
+        errno = Errno.ENOSYS;
+        return -1;
+    }
+
+    public int Socket(int domain, int type, int protocol, out Errno errno)
+    {
+        errno = Errno.Success;
+        return _nextFd++;
+    }
+
+    public int Bind(int fd, byte* address, int length, out Errno errno) => Ok(out errno);
+
+    public int Listen(int fd, int backlog, out Errno errno) => Ok(out errno);
+
+    public int Connect(int fd, byte* address, int length, out Errno errno) => Ok(out errno);
+
+    public int GetSockName(int fd, byte* address, int* length, out Errno errno) => NotConnected(out errno);
+
+    public int GetPeerName(int fd, byte* address, int* length, out Errno errno) => NotConnected(out errno);
+
+    // Files: none exist (ENOENT), modes and locks are granted, and no other process is alive (ESRCH).
+
+    public int Open(string path, int flags, int mode, out Errno errno)
+    {
+        errno = Errno.ENOENT;
+        return -1;
+    }
+
+    public int ChangeMode(string path, int mode, out Errno errno) => Ok(out errno);
+
+    public int Flock(int fd, int operation, out Errno errno) => Ok(out errno);
+
+    public int Ftruncate(int fd, long length, out Errno errno) => Ok(out errno);
+
+    public int ProbeProcess(int pid, out Errno errno)
+    {
+        errno = DatagramConstants.ESRCH;
+        return -1;
+    }
+
+    private static int NotConnected(out Errno errno)
+    {
+        errno = Errno.ENOTCONN;
+        return -1;
+    }
+
     public int GetOpenFileLimit(out ulong soft, out ulong hard, out Errno errno)
     {
         (soft, hard) = (1024, 4096);

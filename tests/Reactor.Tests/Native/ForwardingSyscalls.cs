@@ -36,4 +36,16 @@ internal unsafe class ForwardingSyscalls(ISyscalls inner) : ISyscalls
     public virtual int Kevent(int kq, void* changes, int changeCount, void* events, int eventCount, TimeSpec* timeout, out Errno errno) => Inner.Kevent(kq, changes, changeCount, events, eventCount, timeout, out errno);
     public virtual bool IsKqueueAvailable => Inner.IsKqueueAvailable;
     public virtual KeventAbi KeventAbi => Inner.KeventAbi;
+    public virtual nint SendFile(int outFd, int inFd, long* offset, nuint count, out Errno errno) => Inner.SendFile(outFd, inFd, offset, count, out errno);
+    public virtual int Socket(int domain, int type, int protocol, out Errno errno) => Inner.Socket(domain, type, protocol, out errno);
+    public virtual int Bind(int fd, byte* address, int length, out Errno errno) => Inner.Bind(fd, address, length, out errno);
+    public virtual int Listen(int fd, int backlog, out Errno errno) => Inner.Listen(fd, backlog, out errno);
+    public virtual int Connect(int fd, byte* address, int length, out Errno errno) => Inner.Connect(fd, address, length, out errno);
+    public virtual int GetSockName(int fd, byte* address, int* length, out Errno errno) => Inner.GetSockName(fd, address, length, out errno);
+    public virtual int GetPeerName(int fd, byte* address, int* length, out Errno errno) => Inner.GetPeerName(fd, address, length, out errno);
+    public virtual int Open(string path, int flags, int mode, out Errno errno) => Inner.Open(path, flags, mode, out errno);
+    public virtual int ChangeMode(string path, int mode, out Errno errno) => Inner.ChangeMode(path, mode, out errno);
+    public virtual int Flock(int fd, int operation, out Errno errno) => Inner.Flock(fd, operation, out errno);
+    public virtual int Ftruncate(int fd, long length, out Errno errno) => Inner.Ftruncate(fd, length, out errno);
+    public virtual int ProbeProcess(int pid, out Errno errno) => Inner.ProbeProcess(pid, out errno);
 }

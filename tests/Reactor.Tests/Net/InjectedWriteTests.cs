@@ -123,5 +123,17 @@ public sealed class InjectedWriteTests(SelectorKind kind)
         public KeventAbi KeventAbi => real.KeventAbi;
         public int Kqueue(out Errno errno) => real.Kqueue(out errno);
         public int Kevent(int kq, void* changes, int changeCount, void* events, int eventCount, TimeSpec* timeout, out Errno errno) => real.Kevent(kq, changes, changeCount, events, eventCount, timeout, out errno);
+        public nint SendFile(int outFd, int inFd, long* offset, nuint count, out Errno errno) => real.SendFile(outFd, inFd, offset, count, out errno);
+        public int Socket(int domain, int type, int protocol, out Errno errno) => real.Socket(domain, type, protocol, out errno);
+        public int Bind(int fd, byte* address, int length, out Errno errno) => real.Bind(fd, address, length, out errno);
+        public int Listen(int fd, int backlog, out Errno errno) => real.Listen(fd, backlog, out errno);
+        public int Connect(int fd, byte* address, int length, out Errno errno) => real.Connect(fd, address, length, out errno);
+        public int GetSockName(int fd, byte* address, int* length, out Errno errno) => real.GetSockName(fd, address, length, out errno);
+        public int GetPeerName(int fd, byte* address, int* length, out Errno errno) => real.GetPeerName(fd, address, length, out errno);
+        public int Open(string path, int flags, int mode, out Errno errno) => real.Open(path, flags, mode, out errno);
+        public int ChangeMode(string path, int mode, out Errno errno) => real.ChangeMode(path, mode, out errno);
+        public int Flock(int fd, int operation, out Errno errno) => real.Flock(fd, operation, out errno);
+        public int Ftruncate(int fd, long length, out Errno errno) => real.Ftruncate(fd, length, out errno);
+        public int ProbeProcess(int pid, out Errno errno) => real.ProbeProcess(pid, out errno);
     }
 }

@@ -63,24 +63,21 @@ internal static unsafe class AdoptedSocket
         return copy;
     }
 
-    /// <summary>The socket's own address, as an IP end point.</summary>
-    public static IPEndPoint LocalIPEndPoint(int fd) => SocketOptions.GetLocalEndPoint(fd);
-
     /// <summary>The socket's own address, as a UNIX end point (or <see cref="UnnamedUnixEndPoint"/>).</summary>
-    public static EndPoint LocalUnixEndPoint(int fd, UnixEndPointCodec codec)
+    public static EndPoint LocalUnixEndPoint(ISyscalls syscalls, int fd, UnixEndPointCodec codec)
     {
         var address = stackalloc byte[AddressCapacity];
         int length = AddressCapacity;
-        if (SocketInterop.GetSockName(fd, address, &length) != 0) throw Errno.FromLastPInvokeError().ToSocketException();
+        if (syscalls.GetSockName(fd, address, &length, out var errno) != 0) throw errno.ToSocketException();
         return UnixSocketFiles.Describe(codec, address, Math.Min(length, AddressCapacity));
     }
 
     /// <summary>The peer's UNIX address (<see cref="UnnamedUnixEndPoint"/> for an unnamed peer), or null if not connected.</summary>
-    public static EndPoint? PeerUnixEndPoint(int fd, UnixEndPointCodec codec)
+    public static EndPoint? PeerUnixEndPoint(ISyscalls syscalls, int fd, UnixEndPointCodec codec)
     {
         var address = stackalloc byte[AddressCapacity];
         int length = AddressCapacity;
-        if (SocketInterop.GetPeerName(fd, address, &length) != 0) return null;
+        if (syscalls.GetPeerName(fd, address, &length, out _) != 0) return null;
         return UnixSocketFiles.Describe(codec, address, Math.Min(length, AddressCapacity));
     }
 
@@ -99,7 +96,7 @@ internal static unsafe class AdoptedSocket
                 $"Descriptor {fd} is a {TypeName(type)} socket; a {TypeName(wantType)} socket was expected.", parameter);
         }
 
-        var actual = FamilyOf(fd);
+        var actual = FamilyOf(syscalls, fd);
         if (actual != family)
         {
             throw new ArgumentException($"Descriptor {fd} is a socket of family {actual}, not {family}.", parameter);
@@ -121,7 +118,7 @@ internal static unsafe class AdoptedSocket
             if (accepting != 0) throw new ArgumentException($"Descriptor {fd} is a listening socket; adopt it with AdoptStreamPort.", parameter);
             var peer = stackalloc byte[AddressCapacity];
             int peerLength = AddressCapacity;
-            if (SocketInterop.GetPeerName(fd, peer, &peerLength) != 0)
+            if (syscalls.GetPeerName(fd, peer, &peerLength, out _) != 0)
             {
                 throw new ArgumentException($"Descriptor {fd} is a stream socket that is not connected.", parameter);
             }
@@ -129,11 +126,11 @@ internal static unsafe class AdoptedSocket
     }
 
     /// <summary>The family named by the socket's own address (getsockname works on any socket, bound or not).</summary>
-    private static AddressFamily FamilyOf(int fd)
+    private static AddressFamily FamilyOf(ISyscalls syscalls, int fd)
     {
         var address = stackalloc byte[AddressCapacity];
         int length = AddressCapacity;
-        if (SocketInterop.GetSockName(fd, address, &length) != 0) throw Errno.FromLastPInvokeError().ToSocketException();
+        if (syscalls.GetSockName(fd, address, &length, out var errno) != 0) throw errno.ToSocketException();
         int family = NativePlatform.IsLinux ? *(ushort*)address : address[1];
         if (family == NativeConstants.AF_INET) return AddressFamily.InterNetwork;
         if (family == NativeConstants.AF_INET6) return AddressFamily.InterNetworkV6;

@@ -27,8 +27,8 @@ internal static unsafe class SocketOptions
     /// <exception cref="SocketException">The socket could not be created (EMFILE, ...).</exception>
     public static int CreateSocket(ISyscalls syscalls, int domain)
     {
-        var fd = SocketInterop.Socket(domain, NativeConstants.SOCK_STREAM | NativeConstants.SOCK_NONBLOCK | NativeConstants.SOCK_CLOEXEC, 0);
-        if (fd < 0) throw Errno.FromLastPInvokeError().ToSocketException();
+        var fd = syscalls.Socket(domain, NativeConstants.SOCK_STREAM | NativeConstants.SOCK_NONBLOCK | NativeConstants.SOCK_CLOEXEC, 0, out var created);
+        if (fd < 0) throw created.ToSocketException();
         if (!NativeConstants.HasAtomicNonBlockingFlags)
         {
             var errno = PrepareDescriptor(syscalls, fd);
@@ -54,40 +54,40 @@ internal static unsafe class SocketOptions
     }
 
     /// <summary>Binds <paramref name="fd"/> to <paramref name="endPoint"/>.</summary>
-    public static Errno Bind(int fd, IPEndPoint endPoint)
+    public static Errno Bind(ISyscalls syscalls, int fd, IPEndPoint endPoint)
     {
         var address = stackalloc byte[SocketAddressCodec.MaxLength];
         var length = SocketAddressCodec.Write(endPoint, new Span<byte>(address, SocketAddressCodec.MaxLength));
-        return SocketInterop.Bind(fd, address, length) == 0 ? Errno.Success : Errno.FromLastPInvokeError();
+        syscalls.Bind(fd, address, length, out var errno);
+        return errno;
     }
 
     /// <summary>Starts a non-blocking connect: EINPROGRESS while under way, success if already connected.</summary>
-    public static Errno Connect(int fd, IPEndPoint endPoint)
+    public static Errno Connect(ISyscalls syscalls, int fd, IPEndPoint endPoint)
     {
         var address = stackalloc byte[SocketAddressCodec.MaxLength];
         var length = SocketAddressCodec.Write(endPoint, new Span<byte>(address, SocketAddressCodec.MaxLength));
-        if (SocketInterop.Connect(fd, address, length) == 0) return Errno.Success;
-        var errno = Errno.FromLastPInvokeError();
+        if (syscalls.Connect(fd, address, length, out var errno) == 0) return Errno.Success;
         // An interrupted connect carries on in the background, exactly as EINPROGRESS.
         return errno == Errno.EINTR ? Errno.EINPROGRESS : errno;
     }
 
     /// <summary>The local address of <paramref name="fd"/>.</summary>
     /// <exception cref="SocketException">getsockname failed.</exception>
-    public static IPEndPoint GetLocalEndPoint(int fd)
+    public static IPEndPoint GetLocalEndPoint(ISyscalls syscalls, int fd)
     {
         var address = stackalloc byte[SocketAddressCodec.MaxLength];
         int length = SocketAddressCodec.MaxLength;
-        if (SocketInterop.GetSockName(fd, address, &length) != 0) throw Errno.FromLastPInvokeError().ToSocketException();
+        if (syscalls.GetSockName(fd, address, &length, out var errno) != 0) throw errno.ToSocketException();
         return SocketAddressCodec.Read(new ReadOnlySpan<byte>(address, SocketAddressCodec.MaxLength));
     }
 
     /// <summary>The peer address of <paramref name="fd"/>, or null if it is not connected.</summary>
-    public static IPEndPoint? GetRemoteEndPoint(int fd)
+    public static IPEndPoint? GetRemoteEndPoint(ISyscalls syscalls, int fd)
     {
         var address = stackalloc byte[SocketAddressCodec.MaxLength];
         int length = SocketAddressCodec.MaxLength;
-        if (SocketInterop.GetPeerName(fd, address, &length) != 0) return null;
+        if (syscalls.GetPeerName(fd, address, &length, out _) != 0) return null;
         return SocketAddressCodec.Read(new ReadOnlySpan<byte>(address, SocketAddressCodec.MaxLength));
     }
 

@@ -40,8 +40,7 @@ internal abstract partial class StreamTransport
         Errno errno;
         do
         {
-            sent = LibC.SendFile(_fd, inFd, &offset, (nuint)count);
-            errno = sent < 0 ? Errno.FromLastPInvokeError() : Errno.Success;
+            sent = Syscalls.SendFile(_fd, inFd, &offset, (nuint)count, out errno);
         }
         while (sent < 0 && errno == Errno.EINTR);
         if (sent >= 0)

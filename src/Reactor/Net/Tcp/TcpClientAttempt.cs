@@ -125,7 +125,7 @@ internal sealed class TcpClientAttempt : IWriteDescriptor, ISlotHolder
 
         if (_bindAddress is not null)
         {
-            var bound = SocketOptions.Bind(_fd, _bindAddress);
+            var bound = SocketOptions.Bind(_host.Syscalls, _fd, _bindAddress);
             if (!bound.IsSuccess)
             {
                 Fail(new ConnectError($"Could not bind to {_bindAddress}: {bound.Message}", bound.ToSocketException()));
@@ -133,7 +133,7 @@ internal sealed class TcpClientAttempt : IWriteDescriptor, ISlotHolder
             }
         }
 
-        var errno = SocketOptions.Connect(_fd, _destination);
+        var errno = SocketOptions.Connect(_host.Syscalls, _fd, _destination);
         if (errno.IsSuccess) Succeed();
         else if (errno == Errno.EINPROGRESS || errno == Errno.EAGAIN) _host.AddWriter(this);
         else Fail(ConnectionErrorMapping.ForConnect(errno));

@@ -32,7 +32,7 @@ internal sealed class TcpConnection : StreamTransport, ITcpTransport, IStartTls
     /// <inheritdoc/>
     public override EndPoint GetHost()
     {
-        if (_host is null && FileDescriptor >= 0) _host = SocketOptions.GetLocalEndPoint(FileDescriptor);
+        if (_host is null && FileDescriptor >= 0) _host = SocketOptions.GetLocalEndPoint(Syscalls, FileDescriptor);
         return _host ?? new IPEndPoint(_peer.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6None : IPAddress.None, 0);
     }
 

@@ -57,8 +57,8 @@ internal sealed unsafe class TcpPort : AcceptingPort
         var errno = reusePort
             ? SocketOptions.SetInt(syscalls, fd, NativeConstants.SOL_SOCKET, NativeConstants.SO_REUSEPORT, 1)
             : Errno.Success;
-        if (errno.IsSuccess) errno = SocketOptions.Bind(fd, endPoint);
-        if (errno.IsSuccess && SocketInterop.Listen(fd, backlog) != 0) errno = Errno.FromLastPInvokeError();
+        if (errno.IsSuccess) errno = SocketOptions.Bind(syscalls, fd, endPoint);
+        if (errno.IsSuccess) syscalls.Listen(fd, backlog, out errno);
         if (!errno.IsSuccess)
         {
             syscalls.Close(fd, out _);
@@ -76,7 +76,7 @@ internal sealed unsafe class TcpPort : AcceptingPort
 
     private static TcpPort Start(ITransportHost host, ISyscalls syscalls, IProtocolFactory factory, int fd, IConnectionHandOff? handOff)
     {
-        var port = new TcpPort(host, syscalls, factory, fd, SocketOptions.GetLocalEndPoint(fd), handOff);
+        var port = new TcpPort(host, syscalls, factory, fd, SocketOptions.GetLocalEndPoint(syscalls, fd), handOff);
         port.StartAccepting();
         return port;
     }

@@ -87,7 +87,7 @@ internal sealed partial class UdpPort : DatagramPort, IUdpPort
     /// </summary>
     internal static UdpPort Adopt(ITransportHost host, Socket socket, DatagramProtocol protocol, int maxPacketSize)
     {
-        var udp = new UdpPort(host, socket, protocol, maxPacketSize, syscalls: null) { _peer = SocketOptions.GetRemoteEndPoint((int)socket.Handle) };
+        var udp = new UdpPort(host, socket, protocol, maxPacketSize, syscalls: null) { _peer = SocketOptions.GetRemoteEndPoint(host.Syscalls, (int)socket.Handle) };
         udp.Start();
         return udp;
     }

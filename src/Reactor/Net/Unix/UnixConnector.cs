@@ -60,7 +60,7 @@ internal sealed class UnixConnector : StreamConnector
     {
         _pending = null;
         if (State != ConnectorState.Connecting) return;
-        if (_checkPid && !UnixSocketLock.IsHeld(_path + ".lock"))
+        if (_checkPid && !UnixSocketLock.IsHeld(Host.Syscalls, _path + ".lock"))
         {
             Fail(new NoLiveServerError(UnixPaths.Printable(_path)));
             return;
@@ -78,7 +78,7 @@ internal sealed class UnixConnector : StreamConnector
             }
         }
 
-        var errno = UnixSocketFiles.Connect(_fd, _destination);
+        var errno = UnixSocketFiles.Connect(Host.Syscalls, _fd, _destination);
         if (errno.IsSuccess || errno == Errno.EISCONN)
         {
             var fd = _fd;

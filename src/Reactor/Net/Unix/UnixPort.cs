@@ -60,7 +60,7 @@ internal sealed unsafe class UnixPort : AcceptingPort
         {
             try
             {
-                lockFile = UnixSocketLock.TryAcquire(file + ".lock", out var holder);
+                lockFile = UnixSocketLock.TryAcquire(host.Syscalls, file + ".lock", out var holder);
                 if (lockFile is null)
                 {
                     throw new CannotListenError(printable, new IOException(
@@ -72,7 +72,7 @@ internal sealed unsafe class UnixPort : AcceptingPort
                 throw new CannotListenError(printable, ex);
             }
             // We hold the lock, so any socket file here was left by a server that is gone.
-            if (File.Exists(file) && UnixSocketFiles.IsSocketFile(file))
+            if (File.Exists(file) && UnixSocketFiles.IsSocketFile(host.Syscalls, file))
             {
                 NetLog.StaleSocketFileRemoved(host.Logger, file);
                 File.Delete(file);
@@ -89,15 +89,17 @@ internal sealed unsafe class UnixPort : AcceptingPort
             lockFile?.Dispose();
             throw new CannotListenError(printable, ex);
         }
-        var errno = UnixSocketFiles.Bind(fd, endPoint);
+        var syscalls = host.Syscalls;
+        var errno = UnixSocketFiles.Bind(syscalls, fd, endPoint);
         var bound = errno.IsSuccess;
         // The mode is set between bind and listen: a socket that is not listening refuses every
         // connect, so no client can get in under the default mode before it is narrowed (issue 12).
-        if (bound && file is not null && !OperatingSystem.IsWindows()) File.SetUnixFileMode(file, mode);
-        if (bound && SocketInterop.Listen(fd, backlog) != 0) errno = Errno.FromLastPInvokeError();
+        // UnixListenSeamTests records this order through the seam.
+        if (bound && file is not null) syscalls.ChangeMode(file, (int)mode, out errno);
+        if (bound && errno.IsSuccess) syscalls.Listen(fd, backlog, out errno);
         if (!errno.IsSuccess)
         {
-            host.Syscalls.Close(fd, out _);
+            syscalls.Close(fd, out _);
             if (bound && file is not null) File.Delete(file);
             lockFile?.Dispose();
             throw new CannotListenError(printable, errno.ToSocketException());

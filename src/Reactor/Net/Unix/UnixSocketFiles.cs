@@ -10,37 +10,37 @@ namespace Reactor.Net.Unix;
 internal static unsafe class UnixSocketFiles
 {
     /// <summary>True when <paramref name="path"/> is a socket file (open(2) refuses sockets: ENXIO on Linux, EOPNOTSUPP on the BSDs).</summary>
-    public static bool IsSocketFile(string path)
+    public static bool IsSocketFile(ISyscalls syscalls, string path)
     {
-        var fd = LibC.Open(path, DatagramConstants.O_RDONLY | DatagramConstants.O_NOFOLLOW | DatagramConstants.O_CLOEXEC | NativeConstants.O_NONBLOCK, 0);
+        var fd = syscalls.Open(path, DatagramConstants.O_RDONLY | DatagramConstants.O_NOFOLLOW | DatagramConstants.O_CLOEXEC | NativeConstants.O_NONBLOCK, 0, out var errno);
         if (fd >= 0)
         {
-            LibC.Close(fd);
+            syscalls.Close(fd, out _);
             return false;
         }
-        var errno = Errno.FromLastPInvokeError();
         return errno == DatagramConstants.ENXIO || errno == Errno.EOPNOTSUPP;
     }
 
     /// <summary>Binds <paramref name="fd"/> to <paramref name="endPoint"/>.</summary>
-    public static Errno Bind(int fd, UnixDomainSocketEndPoint endPoint)
+    public static Errno Bind(ISyscalls syscalls, int fd, UnixDomainSocketEndPoint endPoint)
     {
         var address = endPoint.Serialize();
         fixed (byte* p = address.Buffer.Span)
         {
-            return SocketInterop.Bind(fd, p, address.Size) == 0 ? Errno.Success : Errno.FromLastPInvokeError();
+            syscalls.Bind(fd, p, address.Size, out var errno);
+            return errno;
         }
     }
 
     /// <summary>Connects <paramref name="fd"/> to <paramref name="endPoint"/>; EINTR counts as "in progress".</summary>
-    public static Errno Connect(int fd, UnixDomainSocketEndPoint endPoint)
+    public static Errno Connect(ISyscalls syscalls, int fd, UnixDomainSocketEndPoint endPoint)
     {
         var address = endPoint.Serialize();
+        Errno errno;
         fixed (byte* p = address.Buffer.Span)
         {
-            if (SocketInterop.Connect(fd, p, address.Size) == 0) return Errno.Success;
+            if (syscalls.Connect(fd, p, address.Size, out errno) == 0) return Errno.Success;
         }
-        var errno = Errno.FromLastPInvokeError();
         return errno == Errno.EINTR ? Errno.EINPROGRESS : errno;
     }
 

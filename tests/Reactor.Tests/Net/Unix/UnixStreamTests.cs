@@ -161,7 +161,7 @@ public class UnixStreamTests(SelectorKind kind)
     internal static void StaleSocketFile(string path)
     {
         var fd = SocketOptions.CreateSocket(LibcSyscalls.Instance, NativeConstants.AF_UNIX);
-        var errno = UnixSocketFiles.Bind(fd, new UnixDomainSocketEndPoint(path));
+        var errno = UnixSocketFiles.Bind(LibcSyscalls.Instance, fd, new UnixDomainSocketEndPoint(path));
         LibcSyscalls.Instance.Close(fd, out _);
         Assert.That(errno.IsSuccess && File.Exists(path), Is.True, $"a stale socket file at {path}: {errno}");
     }
@@ -169,7 +169,7 @@ public class UnixStreamTests(SelectorKind kind)
     /// <summary>Reads a file with open(2): .NET's FileStream takes a shared flock that a held lock file refuses.</summary>
     internal static unsafe string ReadWithoutLocking(string path)
     {
-        var fd = LibC.Open(path, DatagramConstants.O_RDONLY, 0);
+        var fd = LibcSyscalls.Instance.Open(path, DatagramConstants.O_RDONLY, 0, out _);
         Assert.That(fd, Is.GreaterThanOrEqualTo(0), $"open {path}");
         var buffer = new byte[256];
         nint n;
