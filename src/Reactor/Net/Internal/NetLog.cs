@@ -30,7 +30,7 @@ internal static partial class NetLog
     [LoggerMessage(EventId = 105, Level = LogLevel.Error, Message = "Unhandled exception in {Callback} of {Protocol} on {Transport}; closing the connection")]
     internal static partial void ProtocolCallbackFailed(ILogger logger, Exception exception, string callback, string? protocol, string transport);
 
-    [LoggerMessage(EventId = 106, Level = LogLevel.Information, Message = "accept() on {Port}: the back-off for {Error} ended after {Pauses} pause(s) over {Elapsed} ms")]
+    [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "accept() on {Port}: the back-off for {Error} ended after {Pauses} pause(s) over {Elapsed:F0} ms")]
     internal static partial void AcceptBackOffEnded(ILogger logger, object port, Errno error, int pauses, double elapsed);
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Error, Message = "BuildProtocol of {Factory} failed for {Peer}; closing the connection")]
