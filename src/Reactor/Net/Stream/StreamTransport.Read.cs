@@ -82,18 +82,31 @@ internal abstract partial class StreamTransport
         if (_protocol is not IHalfCloseableProtocol halfCloseable) return new ConnectionDone();
         _readClosed = true;
         StopReading();
+        return HalfClosed(halfCloseable, readSide: true);
+    }
+
+    /// <summary>
+    /// Tells the protocol one direction is closed (its <c>ReadConnectionLost</c> or
+    /// <c>WriteConnectionLost</c>). The callback's exception ends the connection; otherwise the
+    /// connection ends only when both directions are now closed.
+    /// </summary>
+    private Exception? HalfClosed(IHalfCloseableProtocol protocol, bool readSide)
+    {
         try
         {
-            halfCloseable.ReadConnectionLost();
+            if (readSide) protocol.ReadConnectionLost();
+            else protocol.WriteConnectionLost();
         }
         catch (Exception ex)
         {
-            LogUserError(ex, "ReadConnectionLost");
+            LogUserError(ex, readSide ? "ReadConnectionLost" : "WriteConnectionLost");
             return ex;
         }
-        // Both directions are now closed: nothing more can happen on this connection.
-        return _writeClosed ? new ConnectionDone() : null;
+        return BothSidesClosed();
     }
+
+    // Both directions are now closed: nothing more can happen on this connection.
+    private ConnectionDone? BothSidesClosed() => _readClosed && _writeClosed ? new ConnectionDone() : null;
 
     /// <summary>Stops reading (the transport as a push producer); a peer's close is reported after resuming.</summary>
     public void RawPauseProducing()

@@ -247,19 +247,6 @@ internal abstract partial class StreamTransport
     {
         _writeClosed = true;
         Syscalls.Shutdown(_fd, SocketShutdown.Send, out _);
-        if (_protocol is IHalfCloseableProtocol halfCloseable)
-        {
-            try
-            {
-                halfCloseable.WriteConnectionLost();
-            }
-            catch (Exception ex)
-            {
-                LogUserError(ex, "WriteConnectionLost");
-                return ex;
-            }
-        }
-        // Both directions are now closed: nothing more can happen on this connection.
-        return _readClosed ? new ConnectionDone() : null;
+        return _protocol is IHalfCloseableProtocol halfCloseable ? HalfClosed(halfCloseable, readSide: false) : BothSidesClosed();
     }
 }
