@@ -108,6 +108,13 @@ internal unsafe interface ISyscalls
     /// <summary>chmod(2): sets a file's permission bits (a UNIX socket file's, between bind and listen).</summary>
     int ChangeMode(string path, int mode, out Errno errno);
 
+    /// <summary>
+    /// fchmod(2). On Linux, given an unbound socket, it sets the mode its socket file is created with
+    /// by bind(2) (less the umask), so the file is never reachable under a wider mode; the BSDs and
+    /// macOS refuse a socket with EINVAL.
+    /// </summary>
+    int ChangeDescriptorMode(int fd, int mode, out Errno errno);
+
     /// <summary>flock(2).</summary>
     int Flock(int fd, int operation, out Errno errno);
 

@@ -28,4 +28,7 @@ internal static unsafe partial class LibC
     // mode_t is 32-bit on Linux and FreeBSD and 16-bit on macOS; passing it as an int in a register works on all three.
     [LibraryImport(Library, EntryPoint = "chmod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Chmod(string path, int mode);
+
+    [LibraryImport(Library, EntryPoint = "fchmod", SetLastError = true)]
+    internal static partial int Fchmod(int fd, int mode);
 }

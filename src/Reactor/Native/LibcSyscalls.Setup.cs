@@ -42,6 +42,9 @@ internal sealed unsafe partial class LibcSyscalls
     public int ChangeMode(string path, int mode, out Errno errno) => Check(LibC.Chmod(path, mode), out errno);
 
     /// <inheritdoc/>
+    public int ChangeDescriptorMode(int fd, int mode, out Errno errno) => Check(LibC.Fchmod(fd, mode), out errno);
+
+    /// <inheritdoc/>
     public int Flock(int fd, int operation, out Errno errno) => Check(LibC.Flock(fd, operation), out errno);
 
     /// <inheritdoc/>

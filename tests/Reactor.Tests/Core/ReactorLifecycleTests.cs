@@ -1,15 +1,18 @@
 using Reactor.Core;
 using Reactor.Errors;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Core;
 
 /// <summary>Run / Stop / Crash / Iterate and system event triggers; cases from Twisted's internet/test/test_core.py.</summary>
-public class ReactorLifecycleTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public class ReactorLifecycleTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;
 
     [SetUp]
-    public void SetUp() => _reactor = ReactorLoop.Create();
+    public void SetUp() => _reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind });
 
     [TearDown]
     public void TearDown() => _reactor.Dispose();
@@ -179,7 +182,7 @@ public class ReactorLifecycleTests
     public void FireSystemEventRunsPhasesInOrderOnceAndLogsFailures()
     {
         var log = new CapturingLogger();
-        using var reactor = ReactorLoop.Create(new ReactorOptions { Logger = log });
+        using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = log });
         var order = new List<string>();
         reactor.AddSystemEventTrigger(TriggerPhase.After, SystemEvent.Startup, () => order.Add("after"));
         reactor.AddSystemEventTrigger(TriggerPhase.During, SystemEvent.Startup, () => throw new InvalidOperationException("trigger boom"));
@@ -227,7 +230,7 @@ public class ReactorLifecycleTests
     public void ExceptionInUserCodeIsLoggedWithStackAndTheLoopGoesOn()
     {
         var log = new CapturingLogger();
-        using var reactor = ReactorLoop.Create(new ReactorOptions { Logger = log });
+        using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = log });
         var after = new List<string>();
         reactor.CallWhenRunning(() => throw new InvalidOperationException("startup boom"));
         reactor.CallLater(TimeSpan.Zero, () => throw new InvalidOperationException("timer boom"));
@@ -244,7 +247,7 @@ public class ReactorLifecycleTests
     public void RunUserCodeHelperLogsAndReportsFailure()
     {
         var log = new CapturingLogger();
-        using var reactor = ReactorLoop.Create(new ReactorOptions { Logger = log });
+        using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = log });
         Assert.That(reactor.RunUserCode(() => { }, "a test"), Is.True);
         Assert.That(reactor.RunUserCode(static (string s) => throw new FormatException(s), "bad", "a test"), Is.False);
         Assert.That(log.Errors.Single().Message, Does.Contain("a test"));

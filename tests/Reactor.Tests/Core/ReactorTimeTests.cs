@@ -1,16 +1,19 @@
 using Reactor.Core;
 using Reactor.Errors;
 using Reactor.Time;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Core;
 
 /// <summary>Timed calls on the real loop: the same rules as the Clock.</summary>
-public class ReactorTimeTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public class ReactorTimeTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;
 
     [SetUp]
-    public void SetUp() => _reactor = ReactorLoop.Create();
+    public void SetUp() => _reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind });
 
     [TearDown]
     public void TearDown() => _reactor.Dispose();

@@ -1,11 +1,14 @@
 using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Errors;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Core;
 
 /// <summary>A "before shutdown" trigger that returns a Deferred delays shutdown until it fires (Twisted's _ThreePhaseEvent).</summary>
-public class ShutdownDeferredTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public class ShutdownDeferredTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;
     private CapturingLogger _log = null!;
@@ -14,7 +17,7 @@ public class ShutdownDeferredTests
     public void SetUp()
     {
         _log = new CapturingLogger();
-        _reactor = ReactorLoop.Create(new ReactorOptions { Logger = _log });
+        _reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = _log });
     }
 
     [TearDown]

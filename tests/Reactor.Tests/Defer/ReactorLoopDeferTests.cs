@@ -1,16 +1,19 @@
 using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Tests.Core;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Defer;
 
 /// <summary>Deferred features that the issue ties to a running reactor: await resuming on its thread, Cooperator yielding to it.</summary>
-public class ReactorLoopDeferTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public class ReactorLoopDeferTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;
 
     [SetUp]
-    public void SetUp() => _reactor = ReactorLoop.Create(new ReactorOptions());
+    public void SetUp() => _reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind });
 
     [TearDown]
     public void TearDown() => _reactor.Dispose();

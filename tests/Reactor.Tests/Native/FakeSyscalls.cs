@@ -211,6 +211,8 @@ internal sealed unsafe class FakeSyscalls : ISyscalls
 
     public int ChangeMode(string path, int mode, out Errno errno) => Ok(out errno);
 
+    public int ChangeDescriptorMode(int fd, int mode, out Errno errno) => Ok(out errno);
+
     public int Flock(int fd, int operation, out Errno errno) => Ok(out errno);
 
     public int Ftruncate(int fd, long length, out Errno errno) => Ok(out errno);

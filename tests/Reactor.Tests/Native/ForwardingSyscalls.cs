@@ -45,6 +45,7 @@ internal unsafe class ForwardingSyscalls(ISyscalls inner) : ISyscalls
     public virtual int GetPeerName(int fd, byte* address, int* length, out Errno errno) => Inner.GetPeerName(fd, address, length, out errno);
     public virtual int Open(string path, int flags, int mode, out Errno errno) => Inner.Open(path, flags, mode, out errno);
     public virtual int ChangeMode(string path, int mode, out Errno errno) => Inner.ChangeMode(path, mode, out errno);
+    public virtual int ChangeDescriptorMode(int fd, int mode, out Errno errno) => Inner.ChangeDescriptorMode(fd, mode, out errno);
     public virtual int Flock(int fd, int operation, out Errno errno) => Inner.Flock(fd, operation, out errno);
     public virtual int Ftruncate(int fd, long length, out Errno errno) => Inner.Ftruncate(fd, length, out errno);
     public virtual int ProbeProcess(int pid, out Errno errno) => Inner.ProbeProcess(pid, out errno);

@@ -153,6 +153,7 @@ public sealed class AcceptExhaustionTests(SelectorKind kind)
         public int GetPeerName(int fd, byte* address, int* length, out Errno errno) => real.GetPeerName(fd, address, length, out errno);
         public int Open(string path, int flags, int mode, out Errno errno) => real.Open(path, flags, mode, out errno);
         public int ChangeMode(string path, int mode, out Errno errno) => real.ChangeMode(path, mode, out errno);
+        public int ChangeDescriptorMode(int fd, int mode, out Errno errno) => real.ChangeDescriptorMode(fd, mode, out errno);
         public int Flock(int fd, int operation, out Errno errno) => real.Flock(fd, operation, out errno);
         public int Ftruncate(int fd, long length, out Errno errno) => real.Ftruncate(fd, length, out errno);
         public int ProbeProcess(int pid, out Errno errno) => real.ProbeProcess(pid, out errno);

@@ -6,6 +6,8 @@ using Reactor.Net;
 using Reactor.Protocols;
 using Reactor.Tests.Core;
 using Reactor.Tests.Net.Tls.Support;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net;
 
@@ -14,12 +16,13 @@ namespace Reactor.Tests.Net;
 /// listening ports (Python's socket.setsockopt/getsockopt/fileno; Twisted's tcp.py
 /// setTcpNoDelay/setTcpKeepAlive are the TCP special cases, test_tcp.py TCPConnectionTests.test_tcpNoDelay).
 /// </summary>
-public sealed class SocketOptionsTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public sealed class SocketOptionsTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;
 
     [SetUp]
-    public void SetUp() => _reactor = ReactorLoop.Create(new ReactorOptions { Logger = new CapturingLogger() });
+    public void SetUp() => _reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = new CapturingLogger() });
 
     [TearDown]
     public void TearDown() => _reactor.Dispose();

@@ -53,18 +53,6 @@ public sealed class Ssl4ClientEndpoint : IStreamClientEndpoint
 
     /// <inheritdoc/>
     /// <remarks>The Deferred fires when the TCP connection opens (the protocol's ConnectionMade), before the handshake ends.</remarks>
-    public Deferred<IProtocol> Connect(IProtocolFactory factory)
-    {
-        ArgumentNullException.ThrowIfNull(factory);
-        var connecting = new ConnectingFactory(factory);
-        try
-        {
-            connecting.Attach(_reactor.ConnectSsl(Host, Port, connecting, Options, Timeout, BindAddress));
-        }
-        catch (Exception e)
-        {
-            return Deferred.Fail<IProtocol>(e);
-        }
-        return connecting.Connected;
-    }
+    public Deferred<IProtocol> Connect(IProtocolFactory factory) =>
+        ConnectingFactory.Start(factory, this, static (e, f) => e._reactor.ConnectSsl(e.Host, e.Port, f, e.Options, e.Timeout, e.BindAddress));
 }

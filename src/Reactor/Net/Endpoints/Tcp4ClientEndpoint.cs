@@ -50,18 +50,6 @@ public sealed class Tcp4ClientEndpoint : IStreamClientEndpoint
     public IPEndPoint? BindAddress { get; }
 
     /// <inheritdoc/>
-    public Deferred<IProtocol> Connect(IProtocolFactory factory)
-    {
-        ArgumentNullException.ThrowIfNull(factory);
-        var connecting = new ConnectingFactory(factory);
-        try
-        {
-            connecting.Attach(_reactor.ConnectTcp(Host, Port, connecting, Timeout, BindAddress));
-        }
-        catch (Exception e)
-        {
-            return Deferred.Fail<IProtocol>(e);
-        }
-        return connecting.Connected;
-    }
+    public Deferred<IProtocol> Connect(IProtocolFactory factory) =>
+        ConnectingFactory.Start(factory, this, static (e, f) => e._reactor.ConnectTcp(e.Host, e.Port, f, e.Timeout, e.BindAddress));
 }

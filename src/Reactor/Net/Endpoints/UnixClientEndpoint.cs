@@ -39,18 +39,6 @@ public sealed class UnixClientEndpoint : IStreamClientEndpoint
     public bool CheckPid { get; }
 
     /// <inheritdoc/>
-    public Deferred<IProtocol> Connect(IProtocolFactory factory)
-    {
-        ArgumentNullException.ThrowIfNull(factory);
-        var connecting = new ConnectingFactory(factory);
-        try
-        {
-            connecting.Attach(_reactor.ConnectUnix(Path, connecting, Timeout, CheckPid));
-        }
-        catch (Exception e)
-        {
-            return Deferred.Fail<IProtocol>(e);
-        }
-        return connecting.Connected;
-    }
+    public Deferred<IProtocol> Connect(IProtocolFactory factory) =>
+        ConnectingFactory.Start(factory, this, static (e, f) => e._reactor.ConnectUnix(e.Path, f, e.Timeout, e.CheckPid));
 }

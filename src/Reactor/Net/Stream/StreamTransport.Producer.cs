@@ -1,4 +1,5 @@
 using Reactor.Protocols;
+using Reactor.Net.Internal;
 
 namespace Reactor.Net.Stream;
 
@@ -49,24 +50,7 @@ internal abstract partial class StreamTransport
     /// </summary>
     public void RawRegisterProducer(IProducer producer, bool streaming)
     {
-        ArgumentNullException.ThrowIfNull(producer);
-        if (_producer is not null)
-        {
-            throw new InvalidOperationException($"Cannot register producer {producer.GetType().Name}: producer {_producer.GetType().Name} was never unregistered.");
-        }
-        if (streaming && producer is not IPushProducer)
-        {
-            throw new ArgumentException("A streaming producer must implement IPushProducer.", nameof(producer));
-        }
-        if (!streaming && producer is not IPullProducer)
-        {
-            throw new ArgumentException("A non-streaming producer must implement IPullProducer.", nameof(producer));
-        }
-        if (!_connected || _lost)
-        {
-            producer.StopProducing();
-            return;
-        }
+        if (!ProducerRegistration.Admit(producer, streaming, _producer, closed: !_connected || _lost)) return;
         _producer = producer;
         _streaming = streaming;
         _producerPaused = false;

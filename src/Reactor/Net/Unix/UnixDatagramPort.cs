@@ -47,7 +47,7 @@ internal sealed class UnixDatagramPort : DatagramPort, IUnixDatagramPort
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPacketSize, 1);
         var endPoint = UnixPaths.ToEndPoint(path, nameof(path));
-        var socket = Bind(endPoint, mode, out var ownedFile);
+        var socket = Bind(host.Syscalls, endPoint, mode, out var ownedFile);
         var port = new UnixDatagramPort(host, socket, protocol, maxPacketSize, endPoint, ownedFile, syscalls);
         port.Start();
         return port;
@@ -74,7 +74,7 @@ internal sealed class UnixDatagramPort : DatagramPort, IUnixDatagramPort
         else
         {
             var local = UnixPaths.ToEndPoint(bindPath, nameof(bindPath));
-            socket = Bind(local, mode, out ownedFile);
+            socket = Bind(host.Syscalls, local, mode, out ownedFile);
             bound = local;
         }
         socket.Blocking = false;
@@ -152,26 +152,43 @@ internal sealed class UnixDatagramPort : DatagramPort, IUnixDatagramPort
         if (_ownedFile is not null) File.Delete(_ownedFile);
     }
 
-    private static Socket Bind(UnixDomainSocketEndPoint endPoint, UnixFileMode mode, out string? ownedFile)
+    /// <summary>
+    /// Makes a socket and binds it to <paramref name="endPoint"/>, its socket file (if it has one)
+    /// created with <paramref name="mode"/> rather than narrowed after bind (issue 12 item 8).
+    /// </summary>
+    /// <remarks>
+    /// A datagram socket receives as soon as it is bound, so a chmod after bind(2) leaves a window
+    /// in which anyone the umask lets through can queue datagrams. On Linux, bind(2) creates the file
+    /// with the unbound socket's own mode less the umask, so an fchmod first means the file is never
+    /// wider than <paramref name="mode"/>; the chmod after bind only adds back what the umask took
+    /// away (widening is harmless). Not done: narrowing the umask (process-wide, racing every other
+    /// thread), or binding in a private directory and renaming the file into place (the socket keeps
+    /// the name it was bound to, so every peer would see, and reply to, a path that no longer exists).
+    /// The BSDs and macOS refuse fchmod on a socket (EINVAL); there the chmod after bind is all there
+    /// is, as in Twisted. UnixDatagramSeamTests records the order.
+    /// </remarks>
+    private static Socket Bind(ISyscalls syscalls, UnixDomainSocketEndPoint endPoint, UnixFileMode mode, out string? ownedFile)
     {
         ownedFile = null;
         var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        try
+        socket.Blocking = false;
+        var fd = (int)socket.Handle;
+        var file = UnixPaths.FilePath(endPoint);
+        var errno = Errno.Success;
+        if (file is not null && syscalls.ChangeDescriptorMode(fd, (int)mode, out errno) != 0 && errno == Errno.EINVAL)
         {
-            socket.Blocking = false;
-            socket.Bind(endPoint);
+            errno = Errno.Success;
         }
-        catch (SocketException ex)
+        if (errno.IsSuccess) errno = UnixSocketFiles.Bind(syscalls, fd, endPoint);
+        var bound = errno.IsSuccess;
+        if (bound && file is not null) syscalls.ChangeMode(file, (int)mode, out errno);
+        if (!errno.IsSuccess)
         {
             socket.Dispose();
-            throw new CannotListenError(Describe(endPoint), ex);
+            if (bound && file is not null) File.Delete(file);
+            throw new CannotListenError(Describe(endPoint), errno.ToSocketException());
         }
-        var file = UnixPaths.FilePath(endPoint);
-        if (file is not null)
-        {
-            ownedFile = file;
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, mode);
-        }
+        ownedFile = file;
         return socket;
     }
 

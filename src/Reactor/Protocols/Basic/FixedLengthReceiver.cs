@@ -15,7 +15,7 @@ namespace Reactor.Protocols.Basic;
 public abstract class FixedLengthReceiver : Protocol, IPushProducer, IReceiveLoop
 {
     private readonly ReceiveBuffer _buffer = new();
-    private bool _paused;
+    private ReceiverPause _pause;
 
     /// <summary>Creates a receiver of <paramref name="frameLength"/>-byte frames.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="frameLength"/> is less than 1.</exception>
@@ -30,7 +30,7 @@ public abstract class FixedLengthReceiver : Protocol, IPushProducer, IReceiveLoo
     public int FrameLength { get; }
 
     /// <summary>True while paused with <see cref="PauseProducing"/>.</summary>
-    public bool Paused => _paused;
+    public bool Paused => _pause.IsPaused;
 
     /// <summary>The buffer's current size in bytes (for tests and diagnostics).</summary>
     internal int BufferCapacity => _buffer.Capacity;
@@ -53,30 +53,21 @@ public abstract class FixedLengthReceiver : Protocol, IPushProducer, IReceiveLoo
     }
 
     /// <summary>Stops delivering frames and pauses the transport (stops reading).</summary>
-    public void PauseProducing()
-    {
-        _paused = true;
-        Transport.PauseProducing();
-    }
+    public void PauseProducing() => _pause.Pause(Transport);
 
     /// <summary>Resumes the transport and delivers what was held back while paused.</summary>
     public void ResumeProducing()
     {
-        _paused = false;
-        Transport.ResumeProducing();
+        _pause.Resume(Transport);
         DataReceived(default);
     }
 
     /// <summary>Stops delivering and stops the transport.</summary>
-    public void StopProducing()
-    {
-        _paused = true;
-        Transport.StopProducing();
-    }
+    public void StopProducing() => _pause.Stop(Transport);
 
     void IReceiveLoop.ProcessReceived()
     {
-        while (!_paused && FrameAssembly.TryTake(_buffer, FrameLength, out var frame))
+        while (!_pause.IsPaused && FrameAssembly.TryTake(_buffer, FrameLength, out var frame))
         {
             FrameReceived(frame);
             if (TransportOrNull?.Disconnecting == true) return;

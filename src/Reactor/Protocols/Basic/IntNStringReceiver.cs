@@ -26,7 +26,7 @@ public abstract class IntNStringReceiver : Protocol, IPushProducer, IReceiveLoop
     private int _maxLength = 99999;
     private long _frameLength = -1;
     private long _skipRemaining;
-    private bool _paused;
+    private ReceiverPause _pause;
 
     /// <summary>Creates a receiver whose prefix is <paramref name="prefixLength"/> bytes (1, 2 or 4).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Another prefix length.</exception>
@@ -56,7 +56,7 @@ public abstract class IntNStringReceiver : Protocol, IPushProducer, IReceiveLoop
     }
 
     /// <summary>True while paused with <see cref="PauseProducing"/>.</summary>
-    public bool Paused => _paused;
+    public bool Paused => _pause.IsPaused;
 
     /// <summary>The buffer's current size in bytes (for tests and diagnostics).</summary>
     internal int BufferCapacity => _buffer.Capacity;
@@ -88,31 +88,22 @@ public abstract class IntNStringReceiver : Protocol, IPushProducer, IReceiveLoop
     }
 
     /// <summary>Stops delivering strings and pauses the transport (stops reading).</summary>
-    public void PauseProducing()
-    {
-        _paused = true;
-        Transport.PauseProducing();
-    }
+    public void PauseProducing() => _pause.Pause(Transport);
 
     /// <summary>Resumes the transport and delivers what was held back while paused.</summary>
     public void ResumeProducing()
     {
-        _paused = false;
-        Transport.ResumeProducing();
+        _pause.Resume(Transport);
         DataReceived(default);
     }
 
     /// <summary>Stops delivering and stops the transport.</summary>
-    public void StopProducing()
-    {
-        _paused = true;
-        Transport.StopProducing();
-    }
+    public void StopProducing() => _pause.Stop(Transport);
 
     void IReceiveLoop.ProcessReceived()
     {
         _buffer.CapacityLimit = Math.Max(_maxLength, PrefixLength);
-        while (!_paused)
+        while (!_pause.IsPaused)
         {
             if (_skipRemaining > 0)
             {

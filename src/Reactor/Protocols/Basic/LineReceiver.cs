@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using Reactor.Protocols.Basic.Internal;
 
 namespace Reactor.Protocols.Basic;
@@ -22,52 +20,39 @@ namespace Reactor.Protocols.Basic;
 /// or while the receiver is paused (<see cref="PauseProducing"/>).</para>
 /// <para>Threading: every callback runs on the reactor thread, one at a time.</para>
 /// </remarks>
-public abstract class LineReceiver : Protocol, IPushProducer, IReceiveLoop
+public abstract class LineReceiver : Protocol, IPushProducer, IReceiveLoop, ILineSink
 {
-    private static readonly byte[] CrLf = "\r\n"u8.ToArray();
-
-    private readonly ReceiveBuffer _buffer = new();
-    private byte[] _delimiter = CrLf;
-    private int _maxLength = 16384;
+    private LineSplitter _lines = new();
     private bool _lineMode = true;
-    private bool _paused;
+    private ReceiverPause _pause;
 
     /// <summary>The line terminator. Defaults to CR LF ("\r\n").</summary>
     /// <exception cref="ArgumentException">The value is empty.</exception>
     public ReadOnlySpan<byte> Delimiter
     {
-        get => _delimiter;
-        set
-        {
-            if (value.IsEmpty) throw new ArgumentException("The delimiter must be at least one byte.", nameof(Delimiter));
-            _delimiter = value.ToArray();
-            _buffer.HeadScanned = 0;
-        }
+        get => _lines.Delimiter;
+        set => _lines.Delimiter = value;
     }
 
     /// <summary>The longest line accepted, delimiter excluded. Defaults to 16,384 bytes.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public int MaxLength
     {
-        get => _maxLength;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(MaxLength));
-            _maxLength = value;
-        }
+        get => _lines.MaxLength;
+        set => _lines.MaxLength = value;
     }
 
     /// <summary>True in line mode (the initial mode), false in raw mode.</summary>
     public bool LineMode => _lineMode;
 
     /// <summary>True while paused with <see cref="PauseProducing"/>.</summary>
-    public bool Paused => _paused;
+    public bool Paused => _pause.IsPaused;
 
     /// <summary>The buffer's current size in bytes (for tests and diagnostics).</summary>
-    internal int BufferCapacity => _buffer.Capacity;
+    internal int BufferCapacity => _lines.Buffer.Capacity;
 
     /// <summary>Bytes copied into the buffer so far (for tests and diagnostics).</summary>
-    internal long BytesCopied => _buffer.BytesCopied;
+    internal long BytesCopied => _lines.Buffer.BytesCopied;
 
     /// <summary>
     /// Called with each line, delimiter removed. The span is only valid during the call: copy
@@ -92,21 +77,14 @@ public abstract class LineReceiver : Protocol, IPushProducer, IReceiveLoop
     public virtual void LineLengthExceeded(ReadOnlySpan<byte> line) => Transport.LoseConnection();
 
     /// <inheritdoc/>
-    public override void DataReceived(ReadOnlySpan<byte> data) => _buffer.Receive(data, this);
+    public override void DataReceived(ReadOnlySpan<byte> data) => _lines.Buffer.Receive(data, this);
 
     /// <summary>Sends <paramref name="line"/> followed by <see cref="Delimiter"/>.</summary>
-    public void SendLine(ReadOnlySpan<byte> line)
-    {
-        Transport.Write(line);
-        Transport.Write(_delimiter);
-    }
+    public void SendLine(ReadOnlySpan<byte> line) => _lines.SendLine(Transport, line);
 
     /// <summary>Sends <paramref name="line"/> encoded as UTF-8, followed by <see cref="Delimiter"/>.</summary>
-    public void SendLine(string line)
-    {
-        ArgumentNullException.ThrowIfNull(line);
-        SendLine(Encoding.UTF8.GetBytes(line));
-    }
+    /// <exception cref="ArgumentNullException"><paramref name="line"/> is null.</exception>
+    public void SendLine(string line) => _lines.SendLine(Transport, line);
 
     /// <summary>
     /// Switches to raw mode: the rest of the current read and everything after it goes to
@@ -126,72 +104,34 @@ public abstract class LineReceiver : Protocol, IPushProducer, IReceiveLoop
     }
 
     /// <summary>Drops and returns every byte received but not yet delivered (callable from <see cref="LineReceived"/>).</summary>
-    public byte[] ClearLineBuffer() => _buffer.TakeAll();
+    public byte[] ClearLineBuffer() => _lines.Buffer.TakeAll();
 
     /// <summary>Stops delivering lines and pauses the transport (stops reading).</summary>
-    public void PauseProducing()
-    {
-        _paused = true;
-        Transport.PauseProducing();
-    }
+    public void PauseProducing() => _pause.Pause(Transport);
 
     /// <summary>Resumes the transport and delivers what was held back while paused.</summary>
     public void ResumeProducing()
     {
-        _paused = false;
-        Transport.ResumeProducing();
+        _pause.Resume(Transport);
         DataReceived(default);
     }
 
     /// <summary>Stops delivering and stops the transport.</summary>
-    public void StopProducing()
-    {
-        _paused = true;
-        Transport.StopProducing();
-    }
-
-    private void ReportLineTooLong()
-    {
-        // Everything buffered is dropped; the callback sees it as one span (Twisted passes
-        // line + delimiter + rest), borrowed from the pool rather than grown into our buffer.
-        var offending = _buffer.DetachUnconsumed(out var rented);
-        try
-        {
-            LineLengthExceeded(offending);
-        }
-        finally
-        {
-            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
+    public void StopProducing() => _pause.Stop(Transport);
 
     void IReceiveLoop.ProcessReceived()
     {
-        while (!_paused && _buffer.TotalLength > 0)
+        while (!_pause.IsPaused && _lines.Buffer.TotalLength > 0)
         {
             if (!_lineMode)
             {
-                var chunk = _buffer.HeadLength > 0 ? _buffer.Head : _buffer.Input;
-                _buffer.Consume(chunk.Length);
+                var chunk = _lines.Buffer.HeadLength > 0 ? _lines.Buffer.Head : _lines.Buffer.Input;
+                _lines.Buffer.Consume(chunk.Length);
                 RawDataReceived(chunk);
                 continue;
             }
-            _buffer.CapacityLimit = _maxLength + _delimiter.Length;
-            switch (LineFraming.NextLine(_buffer, _delimiter, _maxLength, _maxLength + _delimiter.Length, out var line))
-            {
-                case LineScan.NeedMore:
-                    return;
-                case LineScan.TooLong:
-                    // Everything at hand is dropped; only data fed back by the callback (as
-                    // SetLineMode(extra)) remains, and is parsed now rather than on the next read.
-                    ReportLineTooLong();
-                    if (TransportOrNull?.Disconnecting == true) return;
-                    break;
-                default:
-                    LineReceived(line);
-                    if (TransportOrNull?.Disconnecting == true) return;
-                    break;
-            }
+            if (!_lines.DeliverNext(this)) return;
+            if (TransportOrNull?.Disconnecting == true) return;
         }
     }
 }

@@ -19,17 +19,11 @@ namespace Reactor.Protocols.Policies;
 /// producer — as in Twisted, writes made without a producer cannot be held back.</para>
 /// <para>Connections past <see cref="MaxConnectionCount"/> are refused (closed at once).</para>
 /// </remarks>
-public class ThrottlingFactory : WrappingFactory
+public partial class ThrottlingFactory : WrappingFactory
 {
     private readonly ILogger _logger;
-    private readonly Action _checkRead;
-    private readonly Action _checkWrite;
-    private readonly Action _unthrottleReads;
-    private readonly Action _unthrottleWrites;
-    private IDelayedCall? _checkReadCall;
-    private IDelayedCall? _checkWriteCall;
-    private IDelayedCall? _unthrottleReadsCall;
-    private IDelayedCall? _unthrottleWritesCall;
+    private readonly Window _reads;
+    private readonly Window _writes;
 
     /// <summary>Wraps <paramref name="wrappedFactory"/>.</summary>
     /// <param name="wrappedFactory">The factory that builds the real protocols.</param>
@@ -51,10 +45,10 @@ public class ThrottlingFactory : WrappingFactory
         ReadLimit = readLimit;
         WriteLimit = writeLimit;
         _logger = logger ?? NullLogger.Instance;
-        _checkRead = CheckReadBandwidth;
-        _checkWrite = CheckWriteBandwidth;
-        _unthrottleReads = UnthrottleReads;
-        _unthrottleWrites = UnthrottleWrites;
+        _reads = new Window(this, readLimit, ProtocolLog.ThrottlingReads, ProtocolLog.ReadsUnthrottled,
+            static p => p.ThrottleReads(), static p => p.UnthrottleReads());
+        _writes = new Window(this, writeLimit, ProtocolLog.ThrottlingWrites, ProtocolLog.WritesUnthrottled,
+            static p => p.ThrottleWrites(), static p => p.UnthrottleWrites());
     }
 
     /// <summary>The clock that times the windows.</summary>
@@ -73,16 +67,16 @@ public class ThrottlingFactory : WrappingFactory
     public int ConnectionCount { get; private set; }
 
     /// <summary>Bytes read in the current one-second window.</summary>
-    public long ReadThisSecond { get; private set; }
+    public long ReadThisSecond => _reads.ThisSecond;
 
     /// <summary>Bytes written in the current one-second window.</summary>
-    public long WrittenThisSecond { get; private set; }
+    public long WrittenThisSecond => _writes.ThisSecond;
 
     /// <summary>True while reads are paused for being over the limit.</summary>
-    public bool ReadsThrottled => _unthrottleReadsCall is { Active: true };
+    public bool ReadsThrottled => _reads.Throttled;
 
     /// <summary>True while writes are paused for being over the limit.</summary>
-    public bool WritesThrottled => _unthrottleWritesCall is { Active: true };
+    public bool WritesThrottled => _writes.Throttled;
 
     /// <inheritdoc/>
     public override IProtocol? BuildProtocol(EndPoint address)
@@ -96,8 +90,8 @@ public class ThrottlingFactory : WrappingFactory
         if (protocol is null) return null;
         if (ConnectionCount == 0)
         {
-            if (ReadLimit is not null) CheckReadBandwidth();
-            if (WriteLimit is not null) CheckWriteBandwidth();
+            _reads.Open();
+            _writes.Open();
         }
         ConnectionCount++;
         return protocol;
@@ -112,58 +106,13 @@ public class ThrottlingFactory : WrappingFactory
         base.UnregisterProtocol(protocol);
         if (--ConnectionCount > 0) return;
         // Nothing left to throttle: stop the windows until the next connection.
-        Cancel(ref _checkReadCall);
-        Cancel(ref _checkWriteCall);
-        Cancel(ref _unthrottleReadsCall);
-        Cancel(ref _unthrottleWritesCall);
-        ReadThisSecond = WrittenThisSecond = 0;
+        _reads.Close();
+        _writes.Close();
     }
 
-    internal void RegisterRead(int count) => ReadThisSecond += count;
+    internal void RegisterRead(int count) => _reads.Add(count);
 
-    internal void RegisterWritten(long count) => WrittenThisSecond += count;
-
-    private void CheckReadBandwidth()
-    {
-        if (ReadThisSecond > ReadLimit!.Value)
-        {
-            var seconds = (double)ReadThisSecond / ReadLimit.Value - 1.0;
-            ProtocolLog.ThrottlingReads(_logger, seconds);
-            foreach (var p in Protocols) ((ThrottlingProtocol)p).ThrottleReads();
-            Cancel(ref _unthrottleReadsCall);
-            _unthrottleReadsCall = Clock.CallLater(TimeSpan.FromSeconds(seconds), _unthrottleReads);
-        }
-        ReadThisSecond = 0;
-        _checkReadCall = Clock.CallLater(TimeSpan.FromSeconds(1), _checkRead);
-    }
-
-    private void CheckWriteBandwidth()
-    {
-        if (WrittenThisSecond > WriteLimit!.Value)
-        {
-            var seconds = (double)WrittenThisSecond / WriteLimit.Value - 1.0;
-            ProtocolLog.ThrottlingWrites(_logger, seconds);
-            foreach (var p in Protocols) ((ThrottlingProtocol)p).ThrottleWrites();
-            Cancel(ref _unthrottleWritesCall);
-            _unthrottleWritesCall = Clock.CallLater(TimeSpan.FromSeconds(seconds), _unthrottleWrites);
-        }
-        WrittenThisSecond = 0;
-        _checkWriteCall = Clock.CallLater(TimeSpan.FromSeconds(1), _checkWrite);
-    }
-
-    private void UnthrottleReads()
-    {
-        _unthrottleReadsCall = null;
-        ProtocolLog.ReadsUnthrottled(_logger);
-        foreach (var p in Protocols) ((ThrottlingProtocol)p).UnthrottleReads();
-    }
-
-    private void UnthrottleWrites()
-    {
-        _unthrottleWritesCall = null;
-        ProtocolLog.WritesUnthrottled(_logger);
-        foreach (var p in Protocols) ((ThrottlingProtocol)p).UnthrottleWrites();
-    }
+    internal void RegisterWritten(long count) => _writes.Add(count);
 
     private static void Cancel(ref IDelayedCall? call)
     {

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Reactor.Core;
 using Reactor.Core.Threading;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Core.Hardening;
 
@@ -8,13 +10,14 @@ namespace Reactor.Tests.Core.Hardening;
 /// The edges of the single-thread rule (issue 12, scope 7): work handed over after the reactor is
 /// gone, a Stop that arrives between runs, and a blocking call that must not wait forever.
 /// </summary>
-public sealed class CrossThreadEdgeTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public sealed class CrossThreadEdgeTests(SelectorKind kind)
 {
     [Test]
     public void ACallFromAPoolThreadAfterDisposeIsDroppedAndLoggedOnce()
     {
         var logger = new CapturingLogger();
-        var reactor = ReactorLoop.Create(new ReactorOptions { Logger = logger });
+        var reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = logger });
         reactor.Dispose();
         var ran = false;
         // On a pool thread an exception would be unhandled and end the process: none may escape.
@@ -34,7 +37,7 @@ public sealed class CrossThreadEdgeTests
     public void AnAwaitThatResumesAfterDisposeDoesNotThrowOnThePool()
     {
         var logger = new CapturingLogger();
-        var reactor = ReactorLoop.Create(new ReactorOptions { Logger = logger });
+        var reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = logger });
         SynchronizationContext? context = null;
         reactor.CallLater(TimeSpan.Zero, () =>
         {
@@ -57,7 +60,7 @@ public sealed class CrossThreadEdgeTests
     [Test]
     public void AStopFromAnotherThreadWhileNotRunningDoesNotStopTheNextRun()
     {
-        using var reactor = ReactorLoop.Create(new ReactorOptions { Logger = new CapturingLogger() });
+        using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = new CapturingLogger() });
         var stopper = new Thread(reactor.Stop);
         stopper.Start();
         Assert.That(stopper.Join(NetDeadline), Is.True);
@@ -75,7 +78,7 @@ public sealed class CrossThreadEdgeTests
     [Test]
     public void AStopFromAnotherThreadWhileRunningStopsThatRun()
     {
-        using var reactor = ReactorLoop.Create(new ReactorOptions { Logger = new CapturingLogger() });
+        using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = new CapturingLogger() });
         reactor.CallWhenRunning(() => new Thread(reactor.Stop).Start());
         Assert.That(LoopTestKit.RunWithGuard(reactor), Is.False, "the run ended by the other thread's Stop");
     }
@@ -83,7 +86,7 @@ public sealed class CrossThreadEdgeTests
     [Test]
     public void ABlockingCallWithATimeoutGivesUpWhenTheReactorIsNotRunning()
     {
-        using var reactor = ReactorLoop.Create(new ReactorOptions { Logger = new CapturingLogger() });
+        using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = new CapturingLogger() });
         var call = Task.Run(() => Threads.BlockingCallFromThread(reactor, () => 42, TimeSpan.FromMilliseconds(50)));
         Assert.That(() => call.Wait(NetDeadline), Throws.InstanceOf<AggregateException>().With.InnerException.InstanceOf<TimeoutException>());
     }
@@ -91,7 +94,7 @@ public sealed class CrossThreadEdgeTests
     [Test]
     public void ABlockingCallWithATimeoutReturnsTheResultFromARunningReactor()
     {
-        using var reactor = ReactorLoop.Create(new ReactorOptions { Logger = new CapturingLogger() });
+        using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = new CapturingLogger() });
         Task<int>? call = null;
         reactor.CallWhenRunning(() => call = Task.Run(() =>
         {
@@ -112,7 +115,7 @@ public sealed class CrossThreadEdgeTests
     [Test]
     public void ABlockingCallOnADisposedReactorThrowsInsteadOfWaitingForever()
     {
-        var reactor = ReactorLoop.Create(new ReactorOptions { Logger = new CapturingLogger() });
+        var reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = new CapturingLogger() });
         reactor.Dispose();
         var call = Task.Run(() => Threads.BlockingCallFromThread(reactor, () => 42));
         Assert.That(() => call.Wait(NetDeadline), Throws.InstanceOf<AggregateException>().With.InnerException.InstanceOf<ObjectDisposedException>());
@@ -121,7 +124,7 @@ public sealed class CrossThreadEdgeTests
     [Test]
     public void ANegativeTimeoutIsRefused()
     {
-        using var reactor = ReactorLoop.Create(new ReactorOptions { Logger = new CapturingLogger() });
+        using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = new CapturingLogger() });
         Assert.That(() => Threads.BlockingCallFromThread(reactor, () => 1, TimeSpan.FromSeconds(-2)), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 

@@ -2,18 +2,21 @@ using Microsoft.Extensions.Logging;
 using Reactor.Core;
 using Reactor.Defer;
 using CoreThreads = Reactor.Core.Threading.Threads;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Core.Threading;
 
 /// <summary>The reactor's thread pool and the thread hand-offs on a real ReactorLoop (Twisted's test_threads.ReactorThreadsTests).</summary>
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 public class ReactorThreadsTests : IDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
     private readonly RecordingLogger _logger = new();
     private readonly ReactorLoop _reactor;
 
-    public ReactorThreadsTests() => _reactor = ReactorLoop.Create(new ReactorOptions { Logger = _logger });
+    public ReactorThreadsTests(SelectorKind kind) => _reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = _logger });
 
     public void Dispose() => _reactor.Dispose();
 

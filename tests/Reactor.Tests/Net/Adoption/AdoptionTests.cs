@@ -11,6 +11,8 @@ using Reactor.Protocols;
 using Reactor.Tests.Core;
 using Reactor.Tests.Net.Udp;
 using static Reactor.Tests.Net.Udp.DatagramTestKit;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Adoption;
 
@@ -18,9 +20,9 @@ namespace Reactor.Tests.Net.Adoption;
 /// AdoptStreamPort / AdoptStreamConnection / AdoptDatagramPort (Twisted's IReactorSocket) on
 /// sockets the test makes itself, including one that travels over SCM_RIGHTS first.
 /// </summary>
-[TestFixture]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 [UnsupportedOSPlatform("windows")]
-public class AdoptionTests
+public class AdoptionTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;
     private LogRecorder _log = null!;
@@ -29,7 +31,7 @@ public class AdoptionTests
     [SetUp]
     public void SetUp()
     {
-        _reactor = CreateReactor(out _log);
+        _reactor = CreateReactor(out _log, kind);
         _dir = TempDirectory();
     }
 

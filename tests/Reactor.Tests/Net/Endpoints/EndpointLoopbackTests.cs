@@ -11,14 +11,17 @@ using Reactor.Testing;
 using Reactor.Tests.Net.Resolution;
 using Reactor.Tests.Net;
 using Reactor.Time;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Endpoints;
 
 /// <summary>Endpoints from strings on a real reactor over loopback: listen, connect, echo a message.</summary>
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
-public class EndpointLoopbackTests : IDisposable
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public class EndpointLoopbackTests(SelectorKind kind) : IDisposable
 {
-    private readonly ReactorLoop _reactor = ReactorLoop.Create();
+    private readonly ReactorLoop _reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind });
     private readonly List<IListeningPort> _ports = [];
     private readonly List<string> _tempDirs = [];
 

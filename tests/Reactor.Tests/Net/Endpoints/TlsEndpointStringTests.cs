@@ -10,6 +10,8 @@ using Reactor.Testing;
 using Reactor.Tests.Net.Resolution;
 using Reactor.Tests.Net.Tls.Support;
 using Reactor.Tests.Net;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Endpoints;
 
@@ -194,9 +196,10 @@ public class TlsEndpointStringTests : IDisposable
 
 /// <summary>TLS endpoints from strings over a real reactor and loopback.</summary>
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
-public class TlsEndpointLoopbackTests : IDisposable
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public class TlsEndpointLoopbackTests(SelectorKind kind) : IDisposable
 {
-    private readonly ReactorLoop _reactor = ReactorLoop.Create();
+    private readonly ReactorLoop _reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind });
     private readonly string _dir = Directory.CreateTempSubdirectory("reactor-tls-loop-").FullName;
     private IListeningPort? _port;
 

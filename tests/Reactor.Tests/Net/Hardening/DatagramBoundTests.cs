@@ -3,6 +3,8 @@ using Reactor.Core;
 using Reactor.Protocols;
 using Reactor.Protocols.Datagram;
 using static Reactor.Tests.Net.Udp.DatagramTestKit;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Hardening;
 
@@ -11,14 +13,14 @@ namespace Reactor.Tests.Net.Hardening;
 /// cannot make it buffer. A write the kernel cannot take is refused (Write returns false) and
 /// counted in DroppedWrites, never held. Reads use one buffer per port, MaxPacketSize long.
 /// </summary>
-[TestFixture]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 [UnsupportedOSPlatform("windows")]
-public sealed class DatagramBoundTests
+public sealed class DatagramBoundTests(SelectorKind kind)
 {
     [Test]
     public void WritesToAUnixDatagramPeerThatNeverReadsAreRefusedNotQueued()
     {
-        using var reactor = CreateReactor(out _);
+        using var reactor = CreateReactor(out _, kind);
         var dir = TempDirectory();
         try
         {

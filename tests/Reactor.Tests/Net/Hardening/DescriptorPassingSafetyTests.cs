@@ -5,6 +5,8 @@ using Reactor.Defer;
 using Reactor.Net.Unix;
 using Reactor.Protocols;
 using static Reactor.Tests.Net.Udp.DatagramTestKit;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Hardening;
 
@@ -13,9 +15,9 @@ namespace Reactor.Tests.Net.Hardening;
 /// is called (the sender may close its own at once), the copy is closed once sent, and a received
 /// descriptor whose handler throws is closed instead of leaked.
 /// </summary>
-[TestFixture]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 [UnsupportedOSPlatform("windows")]
-public sealed class DescriptorPassingSafetyTests
+public sealed class DescriptorPassingSafetyTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;
     private string _dir = null!;
@@ -24,7 +26,7 @@ public sealed class DescriptorPassingSafetyTests
     public void SetUp()
     {
         if (!OperatingSystem.IsLinux()) Assert.Ignore("counts open descriptors through /proc/self/fd");
-        _reactor = CreateReactor(out _);
+        _reactor = CreateReactor(out _, kind);
         _dir = TempDirectory();
     }
 

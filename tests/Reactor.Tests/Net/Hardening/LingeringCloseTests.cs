@@ -5,6 +5,8 @@ using Reactor.Defer;
 using Reactor.Net;
 using Reactor.Protocols;
 using Reactor.Tests.Core;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Hardening;
 
@@ -17,7 +19,8 @@ namespace Reactor.Tests.Net.Hardening;
 /// the kernel drops the part of the reply it still held.
 /// </summary>
 [NonParallelizable]
-public sealed class LingeringCloseTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public sealed class LingeringCloseTests(SelectorKind kind)
 {
     private const int Reply = 32 * 1024 * 1024;
     private const int LeftInTheKernel = 512 * 1024;
@@ -45,7 +48,7 @@ public sealed class LingeringCloseTests
     [Test]
     public void ALingeringCloseEndsAfterItsTimeoutWhenThePeerNeverCloses()
     {
-        using var reactor = ReactorLoop.Create(new ReactorOptions { Logger = new CapturingLogger() });
+        using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = new CapturingLogger() });
         var server = new ReplyThenClose(linger: true, reactor, TimeSpan.FromMilliseconds(100), reply: 16);
         var port = NetTesting.PortOf(reactor.ListenTcp(0, Factory.ForProtocol(() => server), @interface: "127.0.0.1"));
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -56,9 +59,9 @@ public sealed class LingeringCloseTests
         Assert.That(server.LostReason!.Value, Is.Not.Null);
     }
 
-    private static (long Received, bool Reset) Exchange(bool linger, out ReplyThenClose server)
+    private (long Received, bool Reset) Exchange(bool linger, out ReplyThenClose server)
     {
-        using var reactor = ReactorLoop.Create(new ReactorOptions { Logger = new CapturingLogger() });
+        using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = new CapturingLogger() });
         var protocol = new ReplyThenClose(linger, reactor, NetTesting.Deadline, Reply);
         server = protocol;
         var port = NetTesting.PortOf(reactor.ListenTcp(0, Factory.ForProtocol(() => protocol), @interface: "127.0.0.1"));

@@ -6,6 +6,8 @@ using Reactor.Net.Stream;
 using Reactor.Protocols;
 using Reactor.Protocols.Pipelines;
 using Reactor.Tests.Core;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Hardening;
 
@@ -14,7 +16,8 @@ namespace Reactor.Tests.Net.Hardening;
 /// sends and never reads over real loopback, holds at most its input threshold plus the
 /// transport's high-water mark (and one read of each), and stops reading from the peer.
 /// </summary>
-public sealed class PipelinesBoundTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public sealed class PipelinesBoundTests(SelectorKind kind)
 {
     private static async Task Echo(IDuplexPipe pipe)
     {
@@ -32,7 +35,7 @@ public sealed class PipelinesBoundTests
     public void APipeEchoStopsReadingFromAPeerThatNeverReads()
     {
         var logger = new CapturingLogger();
-        using var reactor = ReactorLoop.Create(new ReactorOptions { Logger = logger });
+        using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = logger });
         var options = new DuplexPipeOptions { Scheduler = new ReactorPipeScheduler(reactor) };
         TransportDuplexPipe? server = null;
         var port = reactor.ListenTcp(0, Factory.ForProtocol(() => server = new TransportDuplexPipe(Echo, options)), @interface: "127.0.0.1");

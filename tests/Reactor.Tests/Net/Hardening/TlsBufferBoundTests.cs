@@ -7,6 +7,8 @@ using Reactor.Net.Tls.Internal;
 using Reactor.Protocols;
 using Reactor.Tests.Core;
 using Reactor.Tests.Net.Tls.Support;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Hardening;
 
@@ -14,12 +16,13 @@ namespace Reactor.Tests.Net.Hardening;
 /// Issue 12, scope 1 for TLS: what a TLS connection buffers for a hostile peer stays within the
 /// water marks — output to a peer that never reads, and bytes a peer sends after its close_notify.
 /// </summary>
-public sealed class TlsBufferBoundTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public sealed class TlsBufferBoundTests(SelectorKind kind)
 {
     [Test]
     public void ATlsEchoServerStopsReadingFromAPeerThatNeverReads()
     {
-        using var reactor = ReactorLoop.Create(new ReactorOptions { Logger = new CapturingLogger() });
+        using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = new CapturingLogger() });
         TlsRecorder? server = null;
         var port = NetTesting.PortOf(reactor.ListenSsl(0, Factory.ForProtocol(() => server = new TlsRecorder { Echo = true }),
             TlsPair.ServerOptions(), @interface: "127.0.0.1"));

@@ -3,6 +3,8 @@ using Reactor.Net.Tls;
 using Reactor.Protocols;
 using Reactor.Tests.Core;
 using Reactor.Tests.Net.Tls.Support;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Hardening;
 
@@ -11,13 +13,14 @@ namespace Reactor.Tests.Net.Hardening;
 /// port runs at once; the excess is closed before any TLS work, and the port serves again as soon as
 /// a slot frees.
 /// </summary>
-public sealed class TlsHandshakeLimitTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public sealed class TlsHandshakeLimitTests(SelectorKind kind)
 {
     [Test]
     public void ConnectionsBeyondTheBoundAreClosedAtOnceAndAFreedSlotServesAgain()
     {
         var logger = new CapturingLogger();
-        using var reactor = ReactorLoop.Create(new ReactorOptions { Logger = logger });
+        using var reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = logger });
         var built = 0;
         var options = TlsPair.ServerOptions();
         options.MaxConcurrentHandshakes = 2;

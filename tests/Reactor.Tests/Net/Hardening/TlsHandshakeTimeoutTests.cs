@@ -5,6 +5,8 @@ using Reactor.Net.Tls;
 using Reactor.Protocols;
 using Reactor.Tests.Core;
 using Reactor.Tests.Net.Tls.Support;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Hardening;
 
@@ -13,7 +15,8 @@ namespace Reactor.Tests.Net.Hardening;
 /// on the server side (ListenSsl) and the client side (ConnectSsl), while a normal client is served.
 /// Short timeouts keep the tests quick; they assert what happens, never how long it took.
 /// </summary>
-public sealed class TlsHandshakeTimeoutTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public sealed class TlsHandshakeTimeoutTests(SelectorKind kind)
 {
     /// <summary>A TLS handshake record header (type 22, TLS 1.0 record version, 512-byte body) whose body never comes.</summary>
     internal static readonly byte[] StalledRecordHeader = [0x16, 0x03, 0x01, 0x02, 0x00];
@@ -25,7 +28,7 @@ public sealed class TlsHandshakeTimeoutTests
     public void SetUp()
     {
         _logger = new CapturingLogger();
-        _reactor = ReactorLoop.Create(new ReactorOptions { Logger = _logger, TlsHandshakeTimeout = TimeSpan.FromMilliseconds(300) });
+        _reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = _logger, TlsHandshakeTimeout = TimeSpan.FromMilliseconds(300) });
     }
 
     [TearDown]

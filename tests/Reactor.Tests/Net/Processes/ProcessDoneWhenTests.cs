@@ -4,6 +4,8 @@ using Reactor.Errors;
 using Reactor.Net.Processes;
 using Reactor.Protocols;
 using Reactor.Tests.Core;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Processes;
 
@@ -12,9 +14,9 @@ namespace Reactor.Tests.Net.Processes;
 /// on both sides, 200 concurrent children, no zombie after 1,000 spawns, and a child's descriptor
 /// list that shows only what the map gave it; each also on the SIGCHLD fallback where it applies.
 /// </summary>
-[TestFixture]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class ProcessDoneWhenTests : ProcessFixture
+public sealed class ProcessDoneWhenTests(SelectorKind kind) : ProcessFixture(kind)
 {
     /// <summary>Writes <see cref="Total"/> patterned bytes in 64 KiB chunks while not paused.</summary>
     private sealed class PatternProducer(IProcessTransport transport, long total) : IPushProducer

@@ -3,13 +3,15 @@ using Reactor.Core;
 using Reactor.Errors;
 using Reactor.Net.Processes;
 using Reactor.Tests.Core;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Processes;
 
 /// <summary>usePty (a child on its own pseudo-terminal) and uid/gid (a child under another identity).</summary>
-[TestFixture]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class ProcessTerminalAndCredentialsTests : ProcessFixture
+public sealed class ProcessTerminalAndCredentialsTests(SelectorKind kind) : ProcessFixture(kind)
 {
     [Test]
     public void ChildOnAPseudoTerminalSeesATerminalAndItsOutputArrivesAsDescriptorOne()

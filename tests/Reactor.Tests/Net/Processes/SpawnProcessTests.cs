@@ -3,13 +3,15 @@ using Reactor.Core;
 using Reactor.Errors;
 using Reactor.Net.Processes;
 using Reactor.Tests.Core;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Processes;
 
 /// <summary>SpawnProcess against real programs: exit codes, signals, callbacks, environment, errors.</summary>
-[TestFixture]
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class SpawnProcessTests : ProcessFixture
+public sealed class SpawnProcessTests(SelectorKind kind) : ProcessFixture(kind)
 {
     private RecordingProcessProtocol Run(string executable, IReadOnlyList<string>? argv = null, Action<IProcessTransport>? started = null)
     {

@@ -4,6 +4,8 @@ using Reactor.Defer;
 using Reactor.Errors;
 using Reactor.Tests.Core;
 using static Reactor.Testing.DeferredAssert;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Resolution;
 
@@ -11,12 +13,13 @@ namespace Reactor.Tests.Net.Resolution;
 /// Issue 19.11: ReactorLoop.GetHostByAddress, Python's socket.gethostbyaddr off the loop thread
 /// (Twisted resolves in a thread the same way: test_base.py ThreadedResolverTests).
 /// </summary>
-public sealed class GetHostByAddressTests
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public sealed class GetHostByAddressTests(SelectorKind kind)
 {
     private ReactorLoop _reactor = null!;
 
     [SetUp]
-    public void SetUp() => _reactor = ReactorLoop.Create(new ReactorOptions { Logger = new CapturingLogger() });
+    public void SetUp() => _reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = new CapturingLogger() });
 
     [TearDown]
     public void TearDown() => _reactor.Dispose();

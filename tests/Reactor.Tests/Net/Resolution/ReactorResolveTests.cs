@@ -3,14 +3,17 @@ using Reactor.Core;
 using Reactor.Defer;
 using Reactor.Errors;
 using Reactor.Net.Resolution;
+using Reactor.Selectors;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Resolution;
 
 /// <summary>ReactorLoop.Resolve and its pluggable resolver on a real loop.</summary>
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
-public class ReactorResolveTests : IDisposable
+[TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
+public class ReactorResolveTests(SelectorKind kind) : IDisposable
 {
-    private readonly ReactorLoop _reactor = ReactorLoop.Create();
+    private readonly ReactorLoop _reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind });
 
     public void Dispose() => _reactor.Dispose();
 

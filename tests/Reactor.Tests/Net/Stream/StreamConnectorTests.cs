@@ -4,18 +4,24 @@ using Reactor.Defer;
 using Reactor.Errors;
 using Reactor.Net;
 using Reactor.Protocols;
+using Reactor.Selectors;
 using Reactor.Tests.Core;
+using Reactor.Tests.Infrastructure;
 
 namespace Reactor.Tests.Net.Stream;
 
 /// <summary>
 /// One connector life cycle for every stream family (issue 18): TCP and UNIX connectors keep the
-/// same guards and the same state model, so each case runs on both.
+/// same guards and the same state model, so each case runs on both, on every backend.
 /// </summary>
-[TestFixture("tcp")]
-[TestFixture("unix")]
-public sealed class StreamConnectorTests(string family)
+[TestFixtureSource(nameof(Fixtures))]
+public sealed class StreamConnectorTests(string family, SelectorKind kind)
 {
+    private static IEnumerable<TestFixtureData> Fixtures() =>
+        from family in new[] { "tcp", "unix" }
+        from kind in Backends.Available()
+        select new TestFixtureData(family, kind);
+
     private ReactorLoop _reactor = null!;
     private CapturingLogger _logger = null!;
     private IListeningPort _port = null!;
@@ -26,7 +32,7 @@ public sealed class StreamConnectorTests(string family)
     public void SetUp()
     {
         _logger = new CapturingLogger();
-        _reactor = ReactorLoop.Create(new ReactorOptions { Logger = _logger });
+        _reactor = ReactorLoop.Create(new ReactorOptions { Selector = kind, Logger = _logger });
         _accepted.Clear();
         _dir = Directory.CreateTempSubdirectory("reactor-connector-").FullName;
         var factory = Factory.ForProtocol(() =>

@@ -199,6 +199,7 @@ public sealed class TlsTcpTests(SelectorKind kind)
             if (reader.Connected) maxCiphertext = Math.Max(maxCiphertext, ((TlsLayer)reader.Transport).BufferedCiphertext);
             return reader.LostCount == 1;
         }, "64 MiB", TimeSpan.FromMinutes(2));
+        TestContext.Out.WriteLine($"{kind}: most ciphertext buffered by the reader {maxCiphertext:N0} B, most pending at the sender {maxPending:N0} B");
 
         Assert.Multiple(() =>
         {

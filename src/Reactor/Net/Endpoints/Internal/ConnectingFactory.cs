@@ -21,6 +21,28 @@ internal sealed class ConnectingFactory : ClientFactory
         Connected = new Deferred<IProtocol>(Cancel);
     }
 
+    /// <summary>
+    /// What a client endpoint's <c>Connect</c> returns: starts the attempt with
+    /// <paramref name="connect"/>(<paramref name="endpoint"/>, a factory wrapping
+    /// <paramref name="factory"/>) and returns <see cref="Connected"/>. A connect that throws (an
+    /// argument the reactor refuses) gives a failed Deferred rather than an exception, as Twisted's
+    /// endpoints do. <paramref name="connect"/> is meant to be a static lambda: nothing is captured.
+    /// </summary>
+    public static Deferred<IProtocol> Start<TEndpoint>(IProtocolFactory factory, TEndpoint endpoint, Func<TEndpoint, ClientFactory, IConnector> connect)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        var connecting = new ConnectingFactory(factory);
+        try
+        {
+            connecting.Attach(connect(endpoint, connecting));
+        }
+        catch (Exception e)
+        {
+            return Deferred.Fail<IProtocol>(e);
+        }
+        return connecting.Connected;
+    }
+
     /// <summary>Fires with the user's protocol after its ConnectionMade, or fails with why the attempt failed.</summary>
     public Deferred<IProtocol> Connected { get; }
 

@@ -154,15 +154,7 @@ internal sealed class ProcessWriter : IReadDescriptor, IWriteDescriptor, IFlusha
     /// <summary>Attaches a producer (see <see cref="IConsumer.RegisterProducer"/>).</summary>
     public void RegisterProducer(IProducer producer, bool streaming)
     {
-        ArgumentNullException.ThrowIfNull(producer);
-        if (_producer is not null) throw new InvalidOperationException($"Cannot register producer {producer.GetType().Name}: producer {_producer.GetType().Name} was never unregistered.");
-        if (streaming && producer is not IPushProducer) throw new ArgumentException("A streaming producer must implement IPushProducer.", nameof(producer));
-        if (!streaming && producer is not IPullProducer) throw new ArgumentException("A non-streaming producer must implement IPullProducer.", nameof(producer));
-        if (_closed)
-        {
-            producer.StopProducing();
-            return;
-        }
+        if (!ProducerRegistration.Admit(producer, streaming, _producer, _closed)) return;
         _producer = producer;
         _streaming = streaming;
         _producerPaused = false;
