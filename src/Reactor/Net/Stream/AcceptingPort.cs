@@ -1,13 +1,13 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Reactor.Core;
+using Reactor.Core.Internal;
 using Reactor.Defer;
 using Reactor.Errors;
 using Reactor.Native;
 using Reactor.Net.Internal;
 using Reactor.Protocols;
 using Reactor.Time;
-using Reactor.Core.Internal;
 
 namespace Reactor.Net.Stream;
 
@@ -26,8 +26,6 @@ internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDesc
 
     /// <summary>At most this many accepts per readiness report, so one busy port cannot starve the loop.</summary>
     internal const int MaxAcceptsPerRead = 128;
-
-    /// <summary>How long accepting pauses after EMFILE / ENFILE / ENOBUFS / ENOMEM, unless set otherwise.</summary>
 
     private Deferred<object?>? _stopped;
     private IDelayedCall? _acceptRetry;
