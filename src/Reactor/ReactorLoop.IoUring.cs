@@ -9,6 +9,7 @@ public sealed partial class ReactorLoop : IStreamCompletionSource
 {
     private IoUringStreamDriver? _streamDriver;
     private bool _streamDriverTried;
+    private IoUringAcceptDriver? _acceptDriver;
 
     /// <summary>
     /// On io_uring, the completion driver every TCP connection of this reactor uses (created with the
@@ -29,6 +30,13 @@ public sealed partial class ReactorLoop : IStreamCompletionSource
             return _streamDriver;
         }
     }
+
+    /// <summary>
+    /// On io_uring, the multishot-accept driver every listening socket of this reactor uses (TCP and
+    /// UNIX); null on readiness backends. Independent of the buffer ring: accepts need no buffers.
+    /// </summary>
+    IAcceptCompletionDriver? IStreamCompletionSource.AcceptDriver =>
+        _selector is IoUringSelector uring ? _acceptDriver ??= new IoUringAcceptDriver(uring.Completions, Logger) : null;
 
     /// <summary>Connections the completion driver reads for are not in the descriptor table: tell them too (shutdown).</summary>
     private void DisconnectDriven(Failure failure)

@@ -33,6 +33,9 @@ internal static partial class NetLog
     [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "accept() on {Port}: the back-off for {Error} ended after {Pauses} pause(s) over {Elapsed:F0} ms")]
     internal static partial void AcceptBackOffEnded(ILogger logger, object port, Errno error, int pauses, double elapsed);
 
+    [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "io_uring multishot accept refused ({Reason}); listeners accept on readiness instead of completions")]
+    internal static partial void IoUringMultishotAcceptRefused(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 110, Level = LogLevel.Error, Message = "BuildProtocol of {Factory} failed for {Peer}; closing the connection")]
     internal static partial void ConnectedBuildProtocolFailed(ILogger logger, Exception exception, string? factory, object peer);
 

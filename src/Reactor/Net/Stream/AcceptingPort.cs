@@ -19,6 +19,12 @@ namespace Reactor.Net.Stream;
 /// Like Twisted's port (a <c>FileDescriptor</c>, hence a push producer) it can be paused: while paused,
 /// new clients wait in the kernel's backlog.
 /// </summary>
+/// <remarks>
+/// On io_uring the kernel accepts (one multishot ACCEPT per port, <see cref="IAcceptCompletionDriver"/>)
+/// and a readable report means accepted connections are held: the burst takes them instead of calling
+/// accept(2), and reads each peer's address with getpeername(2), since a multishot request has no
+/// per-connection address buffer. Everything else (bursts, back-off, pause, close) is the same code.
+/// </remarks>
 internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDescriptor, IPushProducer, ITransportStarter, ISlotHolder
 {
     /// <inheritdoc/>
@@ -28,6 +34,8 @@ internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDesc
     internal const int MaxAcceptsPerRead = 128;
 
     private Deferred<object?>? _stopped;
+    private IAcceptCompletionDriver? _acceptDriver;
+    private bool _acceptedByCompletion; // the kernel has accepted for this port at least once
     private IDelayedCall? _acceptRetry;
     private bool _paused;
     private int _fd;
@@ -47,6 +55,9 @@ internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDesc
         Syscalls = syscalls;
         Factory = factory;
         _fd = fd;
+        // The driver accepts in the kernel, not through Syscalls: a port given its own syscall layer
+        // (tests that fail accept(2) on purpose) keeps accept(2), so that layer sees every accept.
+        if (ReferenceEquals(syscalls, host.Syscalls)) _acceptDriver = (host as IStreamCompletionSource)?.AcceptDriver;
     }
 
     /// <summary>The reactor this port runs on.</summary>
@@ -83,6 +94,8 @@ internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDesc
     protected void StartAccepting()
     {
         Factory.DoStart();
+        if (_acceptDriver is { Available: true }) _acceptDriver.Claim(_fd);
+        else _acceptDriver = null;
         Host.AddReader(this);
     }
 
@@ -95,7 +108,7 @@ internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDesc
         for (var i = 0; i < MaxAcceptsPerRead && _fd >= 0 && !_paused; i++)
         {
             int length = capacity;
-            var fd = Syscalls.Accept(_fd, address, &length, out var errno);
+            var fd = AcceptOne(address, &length, out var errno);
             // accept(2) takes a descriptor number before it looks at the backlog: success or an
             // empty backlog both mean the process has descriptors again.
             if (_episodePauses > 0 && (fd >= 0 || errno.IsWouldBlock)) EndBackOffEpisode();
@@ -103,6 +116,12 @@ internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDesc
             {
                 if (errno.IsWouldBlock) return null;
                 if (errno == Errno.EINTR) continue;
+                if (errno == Errno.EINVAL && _acceptDriver is not null && !_acceptedByCompletion)
+                {
+                    // A kernel without multishot accept (before 5.19) rejects the request itself.
+                    AcceptWithSyscalls("the kernel answered EINVAL to a multishot ACCEPT");
+                    continue;
+                }
                 if (errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOBUFS || errno == Errno.ENOMEM)
                 {
                     PauseAccepting(errno);
@@ -118,6 +137,47 @@ internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDesc
             if (!TryHandOff(fd, peer)) StartConnection(fd, peer);
         }
         return null;
+    }
+
+    /// <summary>
+    /// One accepted connection (its descriptor, the peer's address at <paramref name="address"/>), or -1
+    /// with the reason; EAGAIN when nothing is pending.
+    /// </summary>
+    private int AcceptOne(byte* address, int* length, out Errno errno)
+    {
+        if (_acceptDriver is null) return Syscalls.Accept(_fd, address, length, out errno);
+        if (!_acceptDriver.TakeAccepted(_fd, out int fd, out errno))
+        {
+            errno = Errno.EAGAIN;
+            return -1;
+        }
+        if (fd < 0) return -1;
+        _acceptedByCompletion = true;
+        if (Syscalls.GetPeerName(fd, address, length, out var peerError) < 0)
+        {
+            // ENOTCONN: the client reset the connection before we asked. accept(2) would still have
+            // returned it (Linux asks the socket differently), only for its first read to fail;
+            // like ECONNABORTED, that one client is gone.
+            Syscalls.Close(fd, out _);
+            errno = peerError == Errno.ENOTCONN ? Errno.ECONNABORTED : peerError;
+            return -1;
+        }
+        return fd;
+    }
+
+    /// <summary>
+    /// Moves this port (and, through the driver, every later one) from completion accepts to accept(2)
+    /// on readiness: the registration is renewed so the selector polls the socket itself.
+    /// </summary>
+    private void AcceptWithSyscalls(string reason)
+    {
+        var driver = _acceptDriver!;
+        _acceptDriver = null;
+        driver.Refuse(reason);
+        bool registered = !_paused && !AcceptingPaused;
+        if (registered) Host.RemoveReader(this);
+        driver.Release(_fd);
+        if (registered) Host.AddReader(this);
     }
 
     /// <summary>The peer address accept(2) wrote (<paramref name="length"/> bytes at <paramref name="address"/>).</summary>
@@ -223,6 +283,8 @@ internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDesc
         }
         finally
         {
+            // Before the close: the kernel's request goes, and so do connections it accepted that nobody took.
+            _acceptDriver?.Release(_fd);
             // Closed even if the selector failed to let go, and exactly once: the number is
             // forgotten whatever close(2) says (after EINTR it may already be someone else's).
             var fd = _fd;

@@ -43,4 +43,7 @@ internal interface IStreamCompletionSource
 {
     /// <summary>The driver for new stream connections, or null for the readiness path.</summary>
     IStreamCompletionDriver? StreamDriver { get; }
+
+    /// <summary>The driver listening sockets accept through, or null for accept(2) on readiness.</summary>
+    IAcceptCompletionDriver? AcceptDriver { get; }
 }

@@ -263,6 +263,21 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
         c.Generation = CompletionKey.Next(c.Generation);
     }
 
+    /// <summary>
+    /// <see cref="Release"/>, and the cancel goes to the kernel now instead of with the next wait. A
+    /// request holds its file: until the cancel is submitted a released listening socket would stay
+    /// open in the kernel after its close, still completing handshakes for clients that then find a
+    /// closed connection, where Twisted's <c>stopListening</c> means nothing listens once it returned.
+    /// </summary>
+    public void ReleaseNow(int fd)
+    {
+        if (!IsClaimed(fd)) return;
+        bool armed = _claims[fd].Armed;
+        Release(fd);
+        // The kernel completes the cancelled request (and drops its file) before the enter returns.
+        if (armed && _ring.Enter(0, null) is < 0 and var error) throw new Errno(-error).ToIOException("io_uring_enter");
+    }
+
     private void Cancel(int fd, ref Claim c)
     {
         if (!c.Armed || c.CancelSent) return;

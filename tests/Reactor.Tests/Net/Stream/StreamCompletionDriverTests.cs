@@ -161,6 +161,8 @@ public sealed class StreamCompletionDriverTests
     private sealed class DriverHost(ITransportHost reactor, IStreamCompletionDriver driver) : SeamHost(reactor, LibcSyscalls.Instance), IStreamCompletionSource
     {
         public IStreamCompletionDriver? StreamDriver => driver;
+
+        public IAcceptCompletionDriver? AcceptDriver => null;
     }
 
     /// <summary>Records what the transport asks for; the test plays the kernel's reports.</summary>

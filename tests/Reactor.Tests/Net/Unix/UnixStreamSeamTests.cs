@@ -92,6 +92,8 @@ public sealed class UnixStreamSeamTests(SelectorKind kind)
     private sealed class DriverHost(ITransportHost reactor, IStreamCompletionDriver driver) : SeamHost(reactor, LibcSyscalls.Instance), IStreamCompletionSource
     {
         public IStreamCompletionDriver? StreamDriver => driver;
+
+        public IAcceptCompletionDriver? AcceptDriver => null;
     }
 
     /// <summary>A driver a UNIX connection must never use: it counts what it is asked.</summary>
