@@ -1,5 +1,12 @@
+using System.Net;
+using System.Net.Sockets;
+using Reactor.Core;
+using Reactor.Core.Internal;
 using Reactor.Native;
 using Reactor.Selectors;
+using Reactor.Tests.Core;
+using Reactor.Tests.Net;
+using Reactor.Tests.Net.Udp;
 
 namespace Reactor.Tests.Selectors;
 
@@ -164,6 +171,37 @@ public sealed class IoUringSlotTokenTests
         _selector.Register(shared, Interest.Read, 8);
         _selector.Wait(_events, TimeSpan.Zero);
         Assert.That(SlotOf(LastPollAdd(shared).UserData), Is.EqualTo(8u));
+    }
+
+    [Test]
+    public void InAReactorTheKernelHandsBackTheSlotAndTheReadReachesItsDescriptor()
+    {
+        using var reactor = ReactorLoop.Create(new ReactorOptions
+        {
+            SelectorFactory = () => IoUringSelector.TryCreateWith(_kernel, LibcSyscalls.Instance, out _)!,
+        });
+        (int quiet, _) = _pairs.Create();
+        (int busy, int busyPeer) = _pairs.Create();
+        var quietReader = new ScriptedDescriptor(quiet);
+        var busyReader = new ScriptedDescriptor(busy) { OnRead = () => SocketPairs.Drain(busy) == 0 ? new EndOfStreamException() : null };
+        reactor.AddReader(quietReader);
+        reactor.AddReader(busyReader);
+        var protocol = new RecordingDatagramProtocol();
+        var port = reactor.ListenUdp(0, protocol, "127.0.0.1");
+
+        SocketPairs.Send(busyPeer);
+        using (var sender = new UdpClient(AddressFamily.InterNetwork))
+            sender.Send([1, 2, 3], (IPEndPoint)port.GetHost());
+        reactor.RunUntil(() => busyReader.Reads > 0 && protocol.Received.Count == 1, "the read and the datagram");
+
+        Assert.That(quietReader.Reads, Is.Zero, "the other slot's descriptor is not called");
+        // The loop's slots are dense from 0; the kernel was given them, not the descriptor numbers.
+        var slots = new[] { quiet, busy }.Select(fd => SlotOf(LastPollAdd(fd).UserData)).ToArray();
+        Assert.That(slots, Is.Unique.And.All.LessThan(3u));
+        int portFd = ((IFileDescriptor)port).FileDescriptor;
+        long portToken = ((ISlotHolder)port).SlotToken;
+        Assert.That(SlotOf(LastPollAdd(portFd).UserData), Is.EqualTo((uint)portToken), "the UDP port's poll names the slot its token holds");
+        port.StopListening();
     }
 
     private RecordingIoUring.Submission LastPollAdd(int fd) =>
