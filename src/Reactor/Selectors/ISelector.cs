@@ -91,8 +91,12 @@ public enum SelectorKind
 /// the token the only data (epoll). Callers act on the directions they registered for.
 /// Level-triggered means a registration that keeps asking for a condition that stays true (read
 /// interest after end of file, write interest with nothing to write) is reported on every Wait.</para>
-/// <para>Tokens are the caller's: a backend hands them to the kernel where it can (epoll data) and
-/// gives them back with each report. The token −1 is reserved for the backends' wake-up.</para>
+/// <para>Tokens are the caller's: a backend hands them to the kernel where it can (epoll data, kevent
+/// udata) and gives them back with each report. The token −1 is reserved for the backends' wake-up.
+/// Any other value works everywhere; io_uring also uses a token's low 32 bits as the index its
+/// kernel requests carry, so tokens shaped like the reactor's — <c>(generation &lt;&lt; 32) | slot</c>,
+/// slots small and distinct among the registrations — are resolved by that one index, and other
+/// tokens by an index the backend picks.</para>
 /// </remarks>
 public interface ISelector : IDisposable
 {

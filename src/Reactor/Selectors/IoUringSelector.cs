@@ -15,17 +15,22 @@ namespace Reactor.Selectors;
 /// refuses io_uring, and <see cref="SelectorFactory"/> falls back to epoll.
 /// </summary>
 /// <remarks>
-/// A poll request holds a reference to the file: a descriptor unregistered and then closed stays
+/// <para>A poll request's user data names the registration's entry by index, and that index is the
+/// slot of the caller's token (its low 32 bits, as in the reactor's <c>DescriptorTable</c>): a completion
+/// reaches the reactor's descriptor by the same one array index as an epoll or kqueue event does.
+/// Tokens that cannot serve as an index (the slot is held by another registration, or far beyond
+/// the registrations there are) get an entry of the selector's own; see IoUringSelector.Entries.cs.</para>
+/// <para>A poll request holds a reference to the file: a descriptor unregistered and then closed stays
 /// open in the kernel until the removal is submitted, at the next <see cref="Wait"/> (the loop's
 /// next iteration). Completions of a request that was removed or replaced are recognised by a
-/// generation in their user data and dropped.
+/// generation in their user data and dropped.</para>
 /// </remarks>
-internal sealed unsafe class IoUringSelector : ISelector
+internal sealed unsafe partial class IoUringSelector : ISelector
 {
     private const uint SubmissionEntries = 256;
     private const uint CompletionEntries = 4096;
 
-    // user_data: bits 0..31 descriptor, 32..61 generation, 62..63 kind.
+    // user_data: bits 0..31 entry index (the token's slot), 32..61 arm generation, 62..63 kind.
     private const ulong KindPoll = 0;
     private const ulong KindIgnore = 1UL << 62;
     private const ulong KindWake = 2UL << 62;
@@ -37,21 +42,10 @@ internal sealed unsafe class IoUringSelector : ISelector
     private readonly WakeSignal _wake;
     private readonly ISyscalls _syscalls;
     private CompletionStreams? _streams;
-    private Entry[] _entries = new Entry[64];
-    private int[] _toArm = new int[64];
+    private int[] _toArm = new int[64]; // entry indexes
     private int _toArmCount;
     private bool _wakeArmed;
     private bool _disposed;
-
-    private struct Entry
-    {
-        public bool Registered;
-        public bool Armed;      // a POLL_ADD with Generation is in the kernel (or queued for it)
-        public bool ArmQueued;  // listed in _toArm
-        public Interest Interest;
-        public uint Generation;
-        public long Token;
-    }
 
     private IoUringSelector(IoUringRing ring, WakeSignal wake, ISyscalls syscalls)
     {
@@ -120,18 +114,13 @@ internal sealed unsafe class IoUringSelector : ISelector
         RegistrationTable.ValidateDescriptor(fd);
         RegistrationTable.ValidateInterest(interest);
         RegistrationTable.ValidateToken(token);
-        if (fd >= _entries.Length)
-        {
-            int size = _entries.Length;
-            while (size <= fd) size *= 2;
-            Array.Resize(ref _entries, size);
-        }
-        ref Entry e = ref _entries[fd];
-        if (e.Registered) throw new InvalidOperationException($"Descriptor {fd} is already registered with this selector.");
-        uint generation = e.Generation;
-        e = new Entry { Registered = true, Interest = interest, Token = token, Generation = (generation + 1) & GenerationMask };
+        if (IndexOf(fd) >= 0) throw new InvalidOperationException($"Descriptor {fd} is already registered with this selector.");
+        int index = Place(fd, token);
+        ref Entry e = ref _entries[index];
+        uint generation = e.Generation; // continues across uses of the index, so an earlier use's completions stay stale
+        e = new Entry { Fd = fd, Registered = true, Interest = interest, Token = token, Generation = (generation + 1) & GenerationMask };
         if (Claimed(fd)) _streams!.SetWanted(fd, (interest & Interest.Read) != 0, token);
-        QueueArm(fd, ref e);
+        QueueArm(index, ref e);
     }
 
     /// <inheritdoc/>
@@ -139,25 +128,30 @@ internal sealed unsafe class IoUringSelector : ISelector
     {
         ThrowIfDisposed();
         RegistrationTable.ValidateInterest(interest);
-        ref Entry e = ref Existing(fd);
+        int index = Existing(fd);
+        ref Entry e = ref _entries[index];
+        // The entry stays where it is even if the new token names another slot (the reactor never
+        // does that): the index is only the selector's way back, and reports carry the new token.
         e.Token = token;
         if (Claimed(fd)) _streams!.SetWanted(fd, (interest & Interest.Read) != 0, token);
         if (e.Interest == interest) return;
         e.Interest = interest;
-        Disarm(fd, ref e);
-        QueueArm(fd, ref e);
+        Disarm(index, ref e);
+        QueueArm(index, ref e);
     }
 
     /// <inheritdoc/>
     public void Unregister(int fd)
     {
         ThrowIfDisposed();
-        if ((uint)fd >= (uint)_entries.Length || !_entries[fd].Registered) return;
-        ref Entry e = ref _entries[fd];
+        int index = IndexOf(fd);
+        if (index < 0) return;
+        ref Entry e = ref _entries[index];
         if (Claimed(fd)) _streams!.SetWanted(fd, false, e.Token);
-        Disarm(fd, ref e);
+        Disarm(index, ref e);
         e.Registered = false;
-        e.ArmQueued = false; // a stale entry in _toArm is skipped
+        e.ArmQueued = false; // a stale listing in _toArm is skipped
+        Release(fd);
     }
 
     /// <inheritdoc/>
@@ -201,7 +195,7 @@ internal sealed unsafe class IoUringSelector : ISelector
             switch (data & KindMask)
             {
                 case KindPoll:
-                    if (Completed((int)(uint)data, (uint)(data >> 32) & GenerationMask, res, out var ev)) events[count++] = ev;
+                    if (Completed((uint)data, (uint)(data >> 32) & GenerationMask, res, out var ev)) events[count++] = ev;
                     break;
                 case KindWake:
                     _wakeArmed = false;
@@ -231,16 +225,19 @@ internal sealed unsafe class IoUringSelector : ISelector
         _wake.Dispose();
     }
 
-    /// <summary>A poll request finished: the report it makes, if its registration still wants it.</summary>
-    private bool Completed(int fd, uint generation, int res, out SelectorEvent ev)
+    /// <summary>
+    /// A poll request finished: the report it makes, if its registration still wants it. The user
+    /// data's index is the entry (one array index, the token's slot); no descriptor lookup.
+    /// </summary>
+    private bool Completed(uint index, uint generation, int res, out SelectorEvent ev)
     {
         ev = default;
-        if ((uint)fd >= (uint)_entries.Length) return false;
-        ref Entry e = ref _entries[fd];
-        if (!e.Registered || !e.Armed || e.Generation != generation) return false; // removed or replaced
+        if (index >= (uint)_entries.Length) return false;
+        ref Entry e = ref _entries[index];
+        if (!e.Registered || !e.Armed || e.Generation != generation) return false; // removed, replaced, or the index reused since
         e.Armed = false;
         // One-shot: ask again after the loop has acted on this report (level-triggered behaviour).
-        QueueArm(fd, ref e);
+        QueueArm((int)index, ref e);
         uint mask;
         int error = 0;
         if (res < 0)
@@ -254,7 +251,7 @@ internal sealed unsafe class IoUringSelector : ISelector
             mask = (uint)res;
         }
         SelectorEvents mapped = Readiness.Map(
-            Polled(fd, e.Interest),
+            Polled(e.Fd, e.Interest),
             readable: (mask & PollIn) != 0,
             writable: (mask & PollOut) != 0,
             readHangUp: (mask & PollRdHup) != 0,
@@ -265,12 +262,12 @@ internal sealed unsafe class IoUringSelector : ISelector
         return true;
     }
 
-    private void QueueArm(int fd, ref Entry e)
+    private void QueueArm(int index, ref Entry e)
     {
         if (e.ArmQueued || e.Armed) return;
         e.ArmQueued = true;
         if (_toArmCount == _toArm.Length) Array.Resize(ref _toArm, _toArm.Length * 2);
-        _toArm[_toArmCount++] = fd;
+        _toArm[_toArmCount++] = index;
     }
 
     /// <summary>Turns the queued registrations into POLL_ADD submissions (sent with the next enter).</summary>
@@ -278,19 +275,19 @@ internal sealed unsafe class IoUringSelector : ISelector
     {
         for (int i = 0; i < _toArmCount; i++)
         {
-            int fd = _toArm[i];
-            ref Entry e = ref _entries[fd];
+            int index = _toArm[i];
+            ref Entry e = ref _entries[index];
             if (!e.ArmQueued) continue;
             e.ArmQueued = false;
             if (!e.Registered) continue;
-            var interest = Polled(fd, e.Interest);
+            var interest = Polled(e.Fd, e.Interest);
             // A claimed descriptor that only reads has nothing to poll: its multishot RECV reports.
-            if (interest == Interest.None && Claimed(fd)) continue;
+            if (interest == Interest.None && Claimed(e.Fd)) continue;
             var sqe = _ring.NextSqe();
             sqe->Opcode = OpPollAdd;
-            sqe->Fd = fd;
+            sqe->Fd = e.Fd;
             sqe->OpFlags = PollMask(interest);
-            sqe->UserData = KindPoll | ((ulong)e.Generation << 32) | (uint)fd;
+            sqe->UserData = PollData(index, e.Generation);
             e.Armed = true;
         }
         _toArmCount = 0;
@@ -306,14 +303,14 @@ internal sealed unsafe class IoUringSelector : ISelector
     }
 
     /// <summary>Cancels the armed request (if any) and moves to a new generation so its late completion is dropped.</summary>
-    private void Disarm(int fd, ref Entry e)
+    private void Disarm(int index, ref Entry e)
     {
         if (e.Armed)
         {
             var sqe = _ring.NextSqe();
             sqe->Opcode = OpPollRemove;
             sqe->Fd = -1;
-            sqe->Addr = KindPoll | ((ulong)e.Generation << 32) | (uint)fd;
+            sqe->Addr = PollData(index, e.Generation);
             sqe->UserData = KindIgnore;
             e.Armed = false;
         }
@@ -323,20 +320,15 @@ internal sealed unsafe class IoUringSelector : ISelector
     /// <summary>What is polled for: a claimed descriptor's reading is done by completions.</summary>
     private Interest Polled(int fd, Interest interest) => Claimed(fd) ? interest & ~Interest.Read : interest;
 
+    /// <summary>A poll request's user data: the entry's index (the token's slot) and its arm generation.</summary>
+    private static ulong PollData(int index, uint generation) => KindPoll | ((ulong)generation << 32) | (uint)index;
+
     private static uint PollMask(Interest interest)
     {
         uint mask = 0;
         if ((interest & Interest.Read) != 0) mask |= PollIn | PollRdHup;
         if ((interest & Interest.Write) != 0) mask |= PollOut;
         return mask;
-    }
-
-    private ref Entry Existing(int fd)
-    {
-        RegistrationTable.ValidateDescriptor(fd);
-        if ((uint)fd >= (uint)_entries.Length || !_entries[fd].Registered)
-            throw new InvalidOperationException($"Descriptor {fd} is not registered with this selector.");
-        return ref _entries[fd];
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);

@@ -27,7 +27,8 @@ internal struct DescriptorSlot
 
 /// <summary>
 /// The reactor's handle table. A selector event's token is <c>(generation &lt;&lt; 32) | slot</c>; the
-/// backends hand it to the kernel (epoll data, kevent udata) and get it back with each event, so
+/// backends hand it to the kernel (epoll data, kevent udata; io_uring's poll user data carries the
+/// slot with an arm generation of its own) and get it back with each event, so
 /// dispatch finds the descriptor by one array index and drops events for a slot freed and reused
 /// since (the generation differs). Descriptors of the reactor's own transports hold their token
 /// (<see cref="ISlotHolder"/>), so starting and stopping reading or writing is O(1) without a search.
