@@ -283,13 +283,19 @@ internal abstract unsafe partial class AcceptingPort : IListeningPort, IReadDesc
         }
         finally
         {
-            // Before the close: the kernel's request goes, and so do connections it accepted that nobody took.
-            _acceptDriver?.Release(_fd);
-            // Closed even if the selector failed to let go, and exactly once: the number is
-            // forgotten whatever close(2) says (after EINTR it may already be someone else's).
+            // Closed even if the selector or the driver failed to let go, and exactly once: the number
+            // is forgotten whatever close(2) says (after EINTR it may already be someone else's).
             var fd = _fd;
             _fd = -1;
-            Syscalls.Close(fd, out _);
+            try
+            {
+                // Before the close: the kernel's request goes, and so do connections it accepted that nobody took.
+                _acceptDriver?.Release(fd);
+            }
+            finally
+            {
+                Syscalls.Close(fd, out _);
+            }
         }
         OnClosed();
         try

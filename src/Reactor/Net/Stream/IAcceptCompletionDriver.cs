@@ -24,7 +24,11 @@ internal interface IAcceptCompletionDriver
     /// </summary>
     bool TakeAccepted(int fd, out int accepted, out Errno error);
 
-    /// <summary>Ends the claim of <paramref name="fd"/> before its close: cancels the request, closes held connections.</summary>
+    /// <summary>
+    /// Ends the claim of <paramref name="fd"/> before its close: cancels the request (the cancel reaches
+    /// the kernel before this returns, so the request no longer holds the socket open and nothing
+    /// listens once it is closed) and closes connections accepted but not taken.
+    /// </summary>
     void Release(int fd);
 
     /// <summary>The kernel refused completion accepts (<paramref name="reason"/>): say so once; no port claims from now on.</summary>
