@@ -83,6 +83,11 @@ internal static class IoUringAbi
     public const int ProtWrite = 0x2;
     public const int MapShared = 0x01;
     public const int MapPopulate = 0x8000;
+    public const int MapPrivate = 0x02;
+    public const int MapAnonymous = 0x20;
+
+    /// <summary>madvise(2) advice: back the range with transparent huge pages where the kernel allows it.</summary>
+    public const int MadvHugePage = 14;
 }
 
 /// <summary>struct io_sqring_offsets (40 bytes).</summary>

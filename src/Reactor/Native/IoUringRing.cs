@@ -118,6 +118,12 @@ internal sealed unsafe class IoUringRing : IDisposable
     /// <summary>io_uring_register(2) on this ring: 0 or -errno.</summary>
     public int Register(uint opcode, void* argument, uint count) => _sys.Register(_fd, opcode, argument, count);
 
+    /// <summary>Memory for provided buffers (huge pages where the kernel allows), or null with <paramref name="errno"/>; see <see cref="IIoUringSyscalls.MapBuffers"/>.</summary>
+    public void* MapBuffers(nuint length, out Errno errno) => _sys.MapBuffers(length, out errno);
+
+    /// <summary>Releases memory from <see cref="MapBuffers"/>.</summary>
+    public void UnmapBuffers(void* address, nuint length) => _sys.Unmap(address, length);
+
     /// <summary>SQEs filled but not yet taken by the kernel.</summary>
     public uint Unsubmitted => _sqTailLocal - Volatile.Read(ref *_sqHead);
 

@@ -101,6 +101,7 @@ public sealed class IoUringBackendTests
         public int Enter(int ringFd, uint toSubmit, uint minComplete, uint flags, void* argument, nuint argumentSize) => throw new InvalidOperationException("no ring");
         public void* Map(int ringFd, nuint length, long offset, out Errno errno) => throw new InvalidOperationException("no ring");
         public void Unmap(void* address, nuint length) => throw new InvalidOperationException("no ring");
+        public void* MapBuffers(nuint length, out Errno errno) => throw new InvalidOperationException("no ring");
         public int Register(int ringFd, uint opcode, void* argument, uint count) => throw new InvalidOperationException("no ring");
     }
 
@@ -116,6 +117,7 @@ public sealed class IoUringBackendTests
         public int Enter(int ringFd, uint toSubmit, uint minComplete, uint flags, void* argument, nuint argumentSize) => throw new InvalidOperationException("no ring");
         public void* Map(int ringFd, nuint length, long offset, out Errno errno) => throw new InvalidOperationException("no ring");
         public void Unmap(void* address, nuint length) => throw new InvalidOperationException("no ring");
+        public void* MapBuffers(nuint length, out Errno errno) => throw new InvalidOperationException("no ring");
         public int Register(int ringFd, uint opcode, void* argument, uint count) => throw new InvalidOperationException("no ring");
     }
 }

@@ -131,5 +131,7 @@ public sealed class IoUringReceiveLimitFallbackTests
         }
 
         public void Unmap(void* address, nuint length) => _kernel.Unmap(address, length);
+
+        public void* MapBuffers(nuint length, out Errno errno) => _kernel.MapBuffers(length, out errno);
     }
 }

@@ -81,4 +81,6 @@ internal sealed unsafe class RecordingIoUring : IIoUringSyscalls
     }
 
     public void Unmap(void* address, nuint length) => _kernel.Unmap(address, length);
+
+    public void* MapBuffers(nuint length, out Errno errno) => _kernel.MapBuffers(length, out errno);
 }

@@ -60,7 +60,15 @@ internal sealed unsafe class ProvidedBufferRing : IDisposable
         nuint ringBytes = (nuint)(count * sizeof(IoUringBuf));
         var entries = (IoUringBuf*)NativeMemory.AlignedAlloc(Math.Max(ringBytes, 4096), 4096);
         NativeMemory.Clear(entries, ringBytes);
-        var memory = (byte*)NativeMemory.Alloc((nuint)count * (nuint)bufferSize);
+        // Huge pages where the kernel allows: the kernel fills these in turn, so with 4 KiB pages a
+        // receive into the next buffer nearly always missed the TLB (see IIoUringSyscalls.MapBuffers).
+        var memory = (byte*)ring.MapBuffers((nuint)count * (nuint)bufferSize, out var mapError);
+        if (memory is null)
+        {
+            NativeMemory.AlignedFree(entries);
+            whyNot = $"mmap of {(long)count * bufferSize} bytes of buffers failed with errno {mapError.Value}";
+            return null;
+        }
         var registration = default(IoUringBufReg);
         registration.RingAddr = (ulong)entries;
         registration.RingEntries = (uint)count;
@@ -69,7 +77,7 @@ internal sealed unsafe class ProvidedBufferRing : IDisposable
         if (result < 0)
         {
             NativeMemory.AlignedFree(entries);
-            NativeMemory.Free(memory);
+            ring.UnmapBuffers(memory, (nuint)count * (nuint)bufferSize);
             whyNot = $"io_uring_register(PBUF_RING) failed with errno {-result}";
             return null;
         }
@@ -104,7 +112,7 @@ internal sealed unsafe class ProvidedBufferRing : IDisposable
         registration.Bgid = GroupId;
         _ring.Register(UnregisterPbufRing, &registration, 1);
         NativeMemory.AlignedFree(_entries);
-        NativeMemory.Free(_memory);
+        _ring.UnmapBuffers(_memory, (nuint)Count * (nuint)BufferSize);
         _entries = null;
         _memory = null;
     }
