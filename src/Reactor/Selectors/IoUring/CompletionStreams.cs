@@ -409,7 +409,11 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
             _multishotReceive = false;
             return;
         }
-        if (res == -ENoBufs) Starvations++;
+        if (res == -ENoBufs)
+        {
+            Starvations++;
+            _buffers!.Starved();
+        }
         if (res == 0) c.End = 1;
         else if (res != -ENoBufs && res != -ECanceled && res != -Errno.EINTR.Value && res != -Errno.EAGAIN.Value) c.End = res;
     }
