@@ -13,7 +13,7 @@ namespace Reactor.Tests.Selectors;
 /// are held while reading is paused, a receive starved by an empty ring is armed again when buffers
 /// come back, and a released descriptor's buffers all return.
 /// </summary>
-public sealed class IoUringCompletionTests
+public sealed partial class IoUringCompletionTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
     private IoUringSelector _selector = null!;

@@ -8,7 +8,8 @@ namespace Reactor.Tests.Selectors;
 /// a test asks) every completion posted since the last look is copied out of the completion queue
 /// (one the selector already read is still in the ring's memory, which wraps only after 4,096
 /// entries, far beyond a test's traffic). Lets a test assert what user data the backend hands to the kernel and
-/// what comes back, without changing the backend.
+/// what comes back, without changing the backend — or, through <see cref="Edit"/>, make the kernel
+/// see a request as an older kernel's caller would have sent it.
 /// </summary>
 internal sealed unsafe class RecordingIoUring : IIoUringSyscalls
 {
@@ -23,6 +24,12 @@ internal sealed unsafe class RecordingIoUring : IIoUringSyscalls
 
     /// <summary>One posted completion.</summary>
     public readonly record struct Completion(ulong UserData, int Res);
+
+    /// <summary>Changes an SQE just before the kernel reads it (null: none).</summary>
+    public delegate void SubmissionEdit(IoUringSqe* sqe);
+
+    /// <summary>Applied to every SQE before it is submitted and recorded.</summary>
+    public SubmissionEdit? Edit { get; set; }
 
     /// <summary>Every request submitted so far, in order.</summary>
     public List<Submission> Submitted { get; } = [];
@@ -45,6 +52,7 @@ internal sealed unsafe class RecordingIoUring : IIoUringSyscalls
         for (uint i = 0; i < toSubmit; i++)
         {
             IoUringSqe* sqe = &_sqes[array[(head + i) & mask]];
+            Edit?.Invoke(sqe);
             Submitted.Add(new Submission(sqe->Opcode, sqe->Fd, sqe->Addr, sqe->UserData));
         }
 

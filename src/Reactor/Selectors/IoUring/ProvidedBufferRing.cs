@@ -12,18 +12,16 @@ namespace Reactor.Selectors.IoUring;
 /// until <see cref="Return"/> gives it back. When every buffer is out, receives fail with ENOBUFS.
 /// </summary>
 /// <remarks>
-/// Not every free buffer is published to the kernel: at most <see cref="Window"/> are, and a buffer
+/// <para>Not every free buffer is published to the kernel: at most <see cref="Window"/> are, and a buffer
 /// given back is published before older free ones (a stack). The kernel takes buffers in ring order,
 /// so with all 256 published each receive landed in the buffer used 256 receives ago — 16 MiB away,
 /// out of every cache — where epoll's path reuses one hot read buffer; perf put the receive copy
 /// at 1.6× epoll's on 64 KiB bulk even on huge pages. A small window keeps the few buffers in use
 /// recently in cache. A receive that found the window empty (ENOBUFS) widens it (<see cref="Starved"/>),
-/// so a loop whose waits bring many receives at once soon publishes all it needs.
-/// </remarks>
-/// <remarks>
-/// Native memory, not pinned arrays: the kernel writes into these buffers between submission and
-/// completion, and a moving GC must never own that memory. Nothing here allocates after
-/// construction; single-threaded, like the loop that owns it.
+/// so a loop whose waits bring many receives at once soon publishes all it needs.</para>
+/// <para>Native memory (mmap'd, on huge pages where the kernel allows), not pinned arrays: the kernel
+/// writes into these buffers between submission and completion, and a moving GC must never own that
+/// memory. Nothing here allocates after construction; single-threaded, like the loop that owns it.</para>
 /// </remarks>
 internal sealed unsafe class ProvidedBufferRing : IDisposable
 {

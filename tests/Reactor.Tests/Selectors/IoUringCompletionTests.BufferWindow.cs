@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
-using Reactor.Native;
 using Reactor.Selectors;
 using Reactor.Selectors.IoUring;
 
@@ -11,32 +10,9 @@ namespace Reactor.Tests.Selectors;
 /// The provided-buffer ring publishes only a window of its free buffers, the most recently returned
 /// first, so receives keep landing in the few buffers used last (still in cache) instead of cycling
 /// through all of them; a receive that finds the window empty widens it, and nothing is lost on the way.
-/// Against the real kernel.
 /// </summary>
-public sealed class ProvidedBufferWindowTests
+public sealed partial class IoUringCompletionTests
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
-    private IoUringSelector _selector = null!;
-    private SocketPairs _pairs = null!;
-    private readonly SelectorEvent[] _events = new SelectorEvent[64];
-
-    [SetUp]
-    public void SetUp()
-    {
-        if (SelectorFactory.IoUringUnavailableReason is { } why) Assert.Ignore($"io_uring is not usable here: {why}");
-        _selector = IoUringSelector.TryCreate(out _)!;
-        _pairs = new SocketPairs();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _selector?.Dispose();
-        _pairs?.Dispose();
-    }
-
-    private CompletionStreams Streams => _selector.Completions;
-
     [Test]
     public void OneReceiveAtATimeKeepsLandingInTheBufferJustReturned()
     {
@@ -117,24 +93,5 @@ public sealed class ProvidedBufferWindowTests
         byte* first = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(buffers.Filled(0, 1)));
         byte* start = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(data));
         return (int)((start - first) / buffers.BufferSize);
-    }
-
-    private void WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting until: {what}");
-            _selector.Wait(_events, TimeSpan.FromMilliseconds(20));
-        }
-    }
-
-    private static unsafe void Send(int fd, string text)
-    {
-        var bytes = Encoding.ASCII.GetBytes(text);
-        fixed (byte* p = bytes)
-        {
-            if (LibcSyscalls.Instance.Write(fd, p, bytes.Length, out Errno errno) != bytes.Length) throw errno.ToIOException("write");
-        }
     }
 }
