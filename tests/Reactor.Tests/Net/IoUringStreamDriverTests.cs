@@ -169,6 +169,52 @@ public sealed class IoUringStreamDriverTests
     }
 
     /// <summary>Checks the pattern; pauses its transport at the first bytes and leaves resuming to the test.</summary>
+    [Test]
+    public void PeersThatNeverLetTheirConnectionResumeCannotStarveTheOthers()
+    {
+        // 8 buffers of 1 KiB, a 4 KiB limit per receive: each paused connection holds up to 5 buffers,
+        // so four of them could keep the whole ring. Their peers flood and never read: in an echo server
+        // that is what pauses a connection for good (its output backs up), here the protocol pauses itself.
+        Start(bufferCount: 8, bufferSize: 1024, receiveLimit: 4096);
+        var readers = new List<PausingReader>();
+        var pausedPort = _reactor.ListenTcp(0, Factory.ForProtocol(() => { var r = new PausingReader(); readers.Add(r); return r; }), @interface: "127.0.0.1");
+        long sent = 0;
+        var flooders = Enumerable.Range(0, 4).Select(_ =>
+        {
+            var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            peer.Connect(IPAddress.Loopback, NetTesting.PortOf(pausedPort));
+            peer.Blocking = false;
+            var chunk = new byte[64 * 1024];
+            for (int i = 0; i < chunk.Length; i++) chunk[i] = NetTesting.PatternAt(i);
+            int n = peer.Send(chunk, 0, chunk.Length, SocketFlags.None, out SocketError _);
+            Assert.That(n, Is.GreaterThan(8 * 1024), "each peer sends more than a paused connection may hold");
+            sent += n;
+            return peer;
+        }).ToList();
+        try
+        {
+            _reactor.RunUntil(() => readers.Count == 4 && readers.All(r => r.Paused)
+                && readers.Sum(r => _selector.Completions.HeldBytes(((StreamTransport)r.Transport).FileDescriptor)) >= 8 * 1024,
+                "the four connections paused, holding the whole ring's worth (8 KiB)");
+
+            var echoPort = _reactor.ListenTcp(0, Factory.ForProtocol(() => new RecordingProtocol { OnData = (p, data) => p.Transport.Write(data) }), @interface: "127.0.0.1");
+            var client = new RecordingProtocol { OnConnectionMade = p => p.Transport.Write("still served"u8) };
+            _reactor.ConnectTcp("127.0.0.1", NetTesting.PortOf(echoPort), new RecordingClientFactory(() => client));
+            _reactor.RunUntil(() => client.Received.Length == 12, "the echo, while four connections stay paused");
+            Assert.That(client.Received.ToArray(), Is.EqualTo("still served"u8.ToArray()));
+            Assert.That(_selector.Completions.Spills, Is.GreaterThanOrEqualTo(1), "the paused connections' bytes left the ring");
+
+            // Resumed, every paused connection still gets its bytes, in order (the checker fails otherwise).
+            foreach (var reader in readers) reader.Transport.ResumeProducing();
+            _reactor.RunUntil(() => readers.Sum(r => r.Checker.Received) == sent, "every flooded byte delivered after the resume");
+            Assert.That(readers.Select(r => r.Checker.FirstMismatch), Is.All.EqualTo(-1), "in order");
+        }
+        finally
+        {
+            foreach (var peer in flooders) peer.Dispose();
+        }
+    }
+
     private sealed class PausingReader : Protocol
     {
         public readonly PatternChecker Checker = new();

@@ -33,8 +33,7 @@ internal sealed unsafe partial class CompletionStreams
         ref Claim c = ref _claims[fd];
         if (c.HeldCount > 0)
         {
-            long value = c.Held[c.HeldHead];
-            data = _buffers!.Filled((ushort)(value >> 32), (int)(uint)value);
+            data = HeldData(ref c, c.Held[c.HeldHead]);
             return Received.Data;
         }
         if (c.End == 0) return Received.Nothing;
@@ -51,7 +50,7 @@ internal sealed unsafe partial class CompletionStreams
         long value = c.Held[c.HeldHead];
         c.HeldHead = (c.HeldHead + 1) % c.Held.Length;
         c.HeldCount--;
-        _buffers!.Return((ushort)(value >> 32));
+        ReleaseHeld(ref c, value);
     }
 
     /// <summary>

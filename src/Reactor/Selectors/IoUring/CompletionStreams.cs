@@ -80,7 +80,8 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
         public bool Listed;      // in _ready
         public bool Delivered;   // results go to the receiver, not into selector reports
         public int End;          // receive: 0 none, 1 end of file, negative = -errno (after the held data)
-        public long[] Held;      // receive: bid << 32 | length; accept: the descriptor, or -errno
+        public long[] Held;      // receive: bid << 32 | length (bid SpilledBuffer: the bytes are in Spill); accept: the descriptor, or -errno
+        public byte[]? Spill;    // receive: held bytes copied out of the ring while paused, oldest first (pooled)
         public int HeldHead;
         public int HeldCount;
     }
@@ -150,10 +151,10 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
     public int HeldCount(int fd) => IsClaimed(fd) ? _claims[fd].HeldCount : 0;
 
     /// <summary>Bytes held for claimed stream <paramref name="fd"/> and not yet taken (at most <see cref="MaxHeldBytes"/>).</summary>
-    public long HeldBytes(int fd)
+    public long HeldBytes(int fd) => IsClaimed(fd) && _claims[fd].Op == Operation.Receive ? HeldBytesOf(ref _claims[fd]) : 0;
+
+    private static long HeldBytesOf(ref Claim c)
     {
-        if (!IsClaimed(fd) || _claims[fd].Op != Operation.Receive) return 0;
-        ref Claim c = ref _claims[fd];
         long bytes = 0;
         for (int i = 0; i < c.HeldCount; i++) bytes += (uint)c.Held[(c.HeldHead + i) % c.Held.Length];
         return bytes;
@@ -303,6 +304,7 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
     /// </summary>
     public void Prepare()
     {
+        SpillPausedWhenShort();
         int kept = 0;
         for (int i = 0; i < _toArmCount; i++)
         {
@@ -437,7 +439,7 @@ internal sealed unsafe partial class CompletionStreams : IDisposable
         {
             long value = c.Held[c.HeldHead];
             c.HeldHead = (c.HeldHead + 1) % c.Held.Length;
-            if (c.Op == Operation.Receive) _buffers!.Return((ushort)(value >> 32));
+            if (c.Op == Operation.Receive) ReleaseHeld(ref c, value);
             else if (value >= 0) _syscalls.Close((int)value, out _);
         }
         c.HeldHead = 0;
