@@ -15,13 +15,7 @@ namespace Reactor.Tests.Net;
 [TestFixtureSource(typeof(Backends), nameof(Backends.Available))]
 public sealed class ListeningPortPauseTests(SelectorKind kind)
 {
-    private static Socket ConnectBlocking(IListeningPort port)
-    {
-        // The kernel completes the handshake itself; the connection then waits in the backlog until accepted.
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Connect(IPAddress.Loopback, NetTesting.PortOf(port));
-        return socket;
-    }
+    private static Socket ConnectBlocking(IListeningPort port) => NetTesting.ConnectBlocking(port);
 
     /// <summary>
     /// Proves the reactor has looked at every descriptor that was ready before this call: a second port's

@@ -31,6 +31,18 @@ internal static class NetTesting
     /// <summary>The port a listening port got from the OS.</summary>
     public static int PortOf(IListeningPort port) => ((IPEndPoint)port.GetHost()).Port;
 
+    /// <summary>
+    /// A blocking client connected to <paramref name="port"/> on 127.0.0.1. The kernel completes the
+    /// handshake itself, so this returns even while the port is paused or its loop is not running:
+    /// the connection then waits in the backlog until accepted.
+    /// </summary>
+    public static System.Net.Sockets.Socket ConnectBlocking(IListeningPort port)
+    {
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        socket.Connect(IPAddress.Loopback, PortOf(port));
+        return socket;
+    }
+
     /// <summary>A byte pattern that reveals reordering and loss: byte i is (i mod 251).</summary>
     public static byte PatternAt(long position) => (byte)(position % 251);
 }

@@ -41,20 +41,20 @@ public sealed class AcceptCompletionDriverTests
     {
         var driver = new ScriptedDriver();
         driver.Script.Enqueue(Errno.EINVAL);
-        var host = new DriverHost((ITransportHost)_reactor, driver);
+        var host = new CompletionSeamHost((ITransportHost)_reactor, LibcSyscalls.Instance, accepts: driver);
         int built = 0;
         var factory = Factory.ForProtocol(() => { built++; return new RecordingProtocol(); });
         var port = TcpPort.Listen(host, factory, new IPEndPoint(IPAddress.Loopback, 0), 16);
         Assert.That(driver.Claimed, Is.EqualTo(1));
 
-        using (Connect(port)) _reactor.RunUntil(() => built == 1, "the connection accepted with accept(2) after the EINVAL");
+        using (NetTesting.ConnectBlocking(port)) _reactor.RunUntil(() => built == 1, "the connection accepted with accept(2) after the EINVAL");
         Assert.That(driver.RefusedBecause, Does.Contain("EINVAL"));
         Assert.That(driver.Released, Is.EqualTo(1), "the port let go of its claim");
         Assert.That(driver.Taken, Is.Zero, "no connection came through the driver");
 
         var later = TcpPort.Listen(host, factory, new IPEndPoint(IPAddress.Loopback, 0), 16);
         Assert.That(driver.Claimed, Is.EqualTo(1), "a later port does not claim");
-        using (Connect(later)) _reactor.RunUntil(() => built == 2, "the later port accepts with accept(2)");
+        using (NetTesting.ConnectBlocking(later)) _reactor.RunUntil(() => built == 2, "the later port accepts with accept(2)");
         port.StopListening();
         later.StopListening();
         Assert.That(_logger.Errors, Is.Empty);
@@ -64,13 +64,13 @@ public sealed class AcceptCompletionDriverTests
     public void AnEmfileTheKernelsAcceptEndedWithPausesAndResumesThePortLikeAccept()
     {
         var driver = new ScriptedDriver();
-        var host = new DriverHost((ITransportHost)_reactor, driver);
+        var host = new CompletionSeamHost((ITransportHost)_reactor, LibcSyscalls.Instance, accepts: driver);
         int built = 0;
         var port = TcpPort.Listen(host, Factory.ForProtocol(() => { built++; return new RecordingProtocol(); }), new IPEndPoint(IPAddress.Loopback, 0), 16);
         port.AcceptRetryDelay = TimeSpan.FromMilliseconds(10);
         driver.Script.Enqueue(Errno.EMFILE);
 
-        using var client = Connect(port);
+        using var client = NetTesting.ConnectBlocking(port);
         _reactor.RunUntil(() => built == 1, "accepted once the back-off ended");
         Assert.That(port.AcceptPauses, Is.EqualTo(1), "one pause for the EMFILE");
         Assert.That(driver.Taken, Is.EqualTo(1), "the connection came through the driver");
@@ -94,12 +94,6 @@ public sealed class AcceptCompletionDriverTests
             Is.EqualTo(new[] { "io_uring multishot accept refused (the kernel answered EINVAL); listeners accept on readiness instead of completions" }));
     }
 
-    private static Socket Connect(IListeningPort port)
-    {
-        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        client.Connect(IPAddress.Loopback, NetTesting.PortOf(port));
-        return client;
-    }
 
     /// <summary>
     /// A completion driver played by accept(2) on readiness: a scripted error first (what the kernel's
@@ -130,12 +124,5 @@ public sealed class AcceptCompletionDriverTests
         public void Release(int fd) => Released++;
 
         public void Refuse(string reason) => RefusedBecause ??= reason;
-    }
-
-    private sealed class DriverHost(ITransportHost reactor, IAcceptCompletionDriver driver) : SeamHost(reactor, LibcSyscalls.Instance), IStreamCompletionSource
-    {
-        public IStreamCompletionDriver? StreamDriver => null;
-
-        public IAcceptCompletionDriver? AcceptDriver => driver;
     }
 }

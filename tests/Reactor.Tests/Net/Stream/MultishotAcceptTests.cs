@@ -44,13 +44,13 @@ public sealed class MultishotAcceptTests
     public void TheKernelAcceptsAndEveryPeerAddressIsTheClients()
     {
         var syscalls = new CountingSyscalls(LibcSyscalls.Instance);
-        var host = new CompletionSeamHost(_reactor, syscalls);
+        var host = new CompletionSeamHost((ITransportHost)_reactor, syscalls, accepts: ((IStreamCompletionSource)_reactor).AcceptDriver);
         var peers = new List<EndPoint>();
         var port = TcpPort.Listen(host, Factory.ForProtocol(() => new RecordingProtocol { OnConnectionMade = p => peers.Add(p.Transport.GetPeer()) }),
             new IPEndPoint(IPAddress.Loopback, 0), 16);
         Assert.That(_selector.Completions.IsClaimed(port.FileDescriptor), Is.True, "the listener is claimed for a multishot ACCEPT");
 
-        var clients = Enumerable.Range(0, 3).Select(_ => Connect(port)).ToList();
+        var clients = Enumerable.Range(0, 3).Select(_ => NetTesting.ConnectBlocking(port)).ToList();
         try
         {
             _reactor.RunUntil(() => peers.Count == 3, "three connections built");
@@ -76,9 +76,9 @@ public sealed class MultishotAcceptTests
         var fd = ((AcceptingPort)paused).FileDescriptor;
         ((IPushProducer)paused).PauseProducing();
 
-        using var first = Connect(paused);
-        using var second = Connect(paused);
-        using var later = Connect(marker);
+        using var first = NetTesting.ConnectBlocking(paused);
+        using var second = NetTesting.ConnectBlocking(paused);
+        using var later = NetTesting.ConnectBlocking(marker);
         // The marker's connection came after both: once it is built, the loop has been to the kernel
         // with both of them waiting in the paused port's backlog.
         _reactor.RunUntil(() => markers == 1, "the marker connection built");
@@ -107,7 +107,7 @@ public sealed class MultishotAcceptTests
         }), @interface: "127.0.0.1");
         // The request is armed with the loop's first wait: let it be, then fill the backlog at once.
         _reactor.Iterate(TimeSpan.Zero);
-        var clients = Enumerable.Range(0, 3).Select(_ => Connect(port)).ToList();
+        var clients = Enumerable.Range(0, 3).Select(_ => NetTesting.ConnectBlocking(port)).ToList();
         try
         {
             _reactor.RunUntil(() => built == 1, "the first connection built");
@@ -165,20 +165,6 @@ public sealed class MultishotAcceptTests
         }
     }
 
-    private static Socket Connect(IListeningPort port)
-    {
-        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        client.Connect(IPAddress.Loopback, NetTesting.PortOf(port));
-        return client;
-    }
-
-    /// <summary>The reactor, seen through a syscall layer that counts accept(2) and getpeername(2).</summary>
-    private sealed class CompletionSeamHost(ReactorLoop reactor, ISyscalls syscalls) : SeamHost((ITransportHost)reactor, syscalls), IStreamCompletionSource
-    {
-        public IStreamCompletionDriver? StreamDriver => null;
-
-        public IAcceptCompletionDriver? AcceptDriver => ((IStreamCompletionSource)reactor).AcceptDriver;
-    }
 
     private sealed unsafe class CountingSyscalls(ISyscalls inner) : ForwardingSyscalls(inner)
     {

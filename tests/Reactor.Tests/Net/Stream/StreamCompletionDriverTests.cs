@@ -22,14 +22,14 @@ public sealed class StreamCompletionDriverTests
     private static readonly IPEndPoint Nowhere = new(IPAddress.Loopback, 1);
     private ReactorLoop _reactor = null!;
     private RecordingDriver _driver = null!;
-    private DriverHost _host = null!;
+    private CompletionSeamHost _host = null!;
 
     [SetUp]
     public void SetUp()
     {
         _reactor = ReactorLoop.Create(new ReactorOptions { Logger = new CapturingLogger() });
         _driver = new RecordingDriver();
-        _host = new DriverHost((ITransportHost)_reactor, _driver);
+        _host = new CompletionSeamHost((ITransportHost)_reactor, LibcSyscalls.Instance, _driver);
     }
 
     [TearDown]
@@ -156,13 +156,6 @@ public sealed class StreamCompletionDriverTests
         public override EndPoint GetPeer() => Nowhere;
 
         public override EndPoint GetHost() => Nowhere;
-    }
-
-    private sealed class DriverHost(ITransportHost reactor, IStreamCompletionDriver driver) : SeamHost(reactor, LibcSyscalls.Instance), IStreamCompletionSource
-    {
-        public IStreamCompletionDriver? StreamDriver => driver;
-
-        public IAcceptCompletionDriver? AcceptDriver => null;
     }
 
     /// <summary>Records what the transport asks for; the test plays the kernel's reports.</summary>

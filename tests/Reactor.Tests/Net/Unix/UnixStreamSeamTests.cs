@@ -38,7 +38,7 @@ public sealed class UnixStreamSeamTests(SelectorKind kind)
     {
         var driver = new RefusingDriver();
         var (near, far) = StreamIoSeamTests.SocketPair();
-        var sender = new UnixConnection(new DriverHost((ITransportHost)_reactor, driver), near, UnnamedUnixEndPoint.Instance, UnnamedUnixEndPoint.Instance);
+        var sender = new UnixConnection(new CompletionSeamHost((ITransportHost)_reactor, LibcSyscalls.Instance, driver), near, UnnamedUnixEndPoint.Instance, UnnamedUnixEndPoint.Instance);
         var receiver = new UnixConnection((ITransportHost)_reactor, far, UnnamedUnixEndPoint.Instance, UnnamedUnixEndPoint.Instance);
         var sent = new RecordingStreamProtocol();
         var received = new RecordingStreamProtocol();
@@ -87,13 +87,6 @@ public sealed class UnixStreamSeamTests(SelectorKind kind)
             LibcSyscalls.Instance.Close(pipeWrite, out _);
         }
         Assert.That(_logger.Errors.Select(e => e.Message), Has.Some.Contains("1 file descriptor(s) queued but no bytes written"));
-    }
-
-    private sealed class DriverHost(ITransportHost reactor, IStreamCompletionDriver driver) : SeamHost(reactor, LibcSyscalls.Instance), IStreamCompletionSource
-    {
-        public IStreamCompletionDriver? StreamDriver => driver;
-
-        public IAcceptCompletionDriver? AcceptDriver => null;
     }
 
     /// <summary>A driver a UNIX connection must never use: it counts what it is asked.</summary>
